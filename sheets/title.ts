@@ -1,0 +1,19 @@
+// ITitle: a one-line title.
+import { defineSheet, IsString, Matches, MaxLength } from '../src/sheet.ts';
+
+class TitleSchema {
+  @IsString()
+  @MaxLength(200)
+  @Matches(/^[^\r\n]*$/, { message: '$property must be a single line' })
+  title!: string;
+}
+
+export default defineSheet({
+  id: 'adhocracy_core.sheets.title.ITitle',
+  schema: TitleSchema,
+  fields: {
+    title: { valuetype: 'adhocracy_core.schema.SingleLine', default: '' },
+  },
+  resourceTypes: ['adhocracy_core.resources.pool.IBasicPool'],
+  permissions: { read: ['everyone'], edit: ['admin', 'creator'] },
+});

@@ -1,0 +1,108 @@
+// createApp(): the one place that wires storage, registry, authentication and routes into an express app.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import { createLockout } from './auth/lockout.ts';
+import { createPasswordHasher } from './auth/password-hasher.ts';
+import { createSessions } from './auth/sessions.ts';
+import { ensureAdmin, ensureInitialTree, usersPoolPath } from './bootstrap.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { describeError, silentLogger, type Logger } from './log.ts';
+import { createLogin } from './model/login.ts';
+import { createResourceService } from './model/resources.ts';
+import { createRegistry, loadSheets } from './registry.ts';
+import { builtinResourceTypes } from './resources/index.ts';
+import { createCors } from './rest/cors.ts';
+import { createDispatcher } from './rest/dispatch.ts';
+import { createErrorHandler } from './rest/error-handler.ts';
+import { createRequestLog } from './rest/request-log.ts';
+import { routes, viewNames } from './rest/routes.ts';
+import type { Services } from './rest/services.ts';
+import { openPouchStorage, type PouchLocation } from './storage/pouchdb.ts';
+import { createPathCodec } from './tree/path.ts';
+
+export const defaultSheetsDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'sheets');
+
+export interface AppOptions {
+  config: Config;
+  database: PouchLocation;
+  clock?: Clock;
+  log?: Logger;
+  sheetsDirectory?: string;
+}
+
+export interface App {
+  express: Express;
+  services: Services;
+  /** Stops background work, writes what is pending and closes the database. */
+  close(): Promise<void>;
+}
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? silentLogger;
+
+  const registry = createRegistry({
+    sheets: await loadSheets(options.sheetsDirectory ?? defaultSheetsDirectory),
+    resourceTypes: builtinResourceTypes,
+    reservedNames: viewNames,
+  });
+  const storage = await openPouchStorage(options.database);
+  const codec = createPathCodec(config.publicUrl);
+  const hasher = createPasswordHasher({ params: config.argon2, concurrency: config.hashConcurrency, maxQueue: config.hashQueue });
+  const sessions = createSessions({
+    storage,
+    clock,
+    policy: config.sessions,
+    usersPool: usersPoolPath,
+    onBackgroundError: (error) => log.error('session_touch_failed', describeError(error)),
+  });
+  const resources = createResourceService({ storage, registry, hasher, sessions, clock, codec, passwordPolicy: config.password });
+  const login = createLogin({
+    resources,
+    hasher,
+    sessions,
+    lockout: createLockout(config.lockout, clock),
+    onEvent: (event, fields) => log.info(event, fields),
+  });
+  const services: Services = { config, registry, storage, codec, clock, log, hasher, sessions, resources, login };
+
+  try {
+    await ensureInitialTree(storage, registry, new Date(clock.now()).toISOString());
+    if (config.admin) await ensureAdmin({ admin: config.admin, storage, registry, resources, log });
+  } catch (error) {
+    await hasher.close();
+    await storage.close();
+    throw error;
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', false);
+  app.use(createRequestLog(log));
+  app.use(createCors(config.corsOrigins));
+  app.use(createDispatcher(routes, services));
+  app.use(createErrorHandler(log));
+
+  const sweeper = setInterval(() => {
+    sessions.sweep().then(
+      (deleted) => deleted > 0 && log.info('sessions_swept', { deleted }),
+      (error: unknown) => log.error('session_sweep_failed', describeError(error)),
+    );
+  }, config.sweepSeconds * 1000);
+  sweeper.unref();
+
+  return {
+    express: app,
+    services,
+    async close() {
+      clearInterval(sweeper);
+      await sessions.flush();
+      await hasher.close();
+      await storage.close();
+    },
+  };
+}

@@ -1,0 +1,134 @@
+// Argon2id hashing in a small pool of child processes, so logins never take the thread pool storage needs.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import argon2 from 'argon2';
+import { unavailable } from '../errors.ts';
+import type { HashJob, HashReply } from './hash-worker.ts';
+
+export interface Argon2Params {
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+export interface HasherOptions {
+  params: Argon2Params;
+  /** Hashes running at once, one child process each. */
+  concurrency: number;
+  /** Jobs allowed to wait; one more is refused with 503 rather than held in memory. */
+  maxQueue: number;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+  /** Spends the time of a real verification, so that an unknown account answers as slowly as a known one. */
+  verifyDummy(password: string): Promise<void>;
+  /** True when the hash was made with weaker parameters than the configured ones. */
+  needsRehash(hash: string): boolean;
+  close(): Promise<void>;
+}
+
+interface Pending {
+  job: HashJob;
+  resolve: (result: string | boolean) => void;
+  reject: (error: Error) => void;
+}
+
+interface Worker {
+  child: ChildProcess;
+  current?: Pending;
+}
+
+const workerFile = fileURLToPath(new URL('./hash-worker.ts', import.meta.url));
+
+export function createPasswordHasher(options: HasherOptions): PasswordHasher {
+  const workers: Worker[] = [];
+  const queue: Pending[] = [];
+  let nextJobId = 1;
+  let closed = false;
+  let dummyHash: Promise<string> | undefined;
+
+  function startWorker(): Worker {
+    // Children run the TypeScript file through the same loader as the parent.
+    const child = fork(workerFile, [], {
+      execArgv: ['--import', import.meta.resolve('tsx')],
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const worker: Worker = { child };
+    child.on('message', (reply: HashReply) => {
+      const pending = worker.current;
+      if (!pending || pending.job.id !== reply.id) return;
+      worker.current = undefined;
+      if (reply.ok) pending.resolve(reply.result);
+      else pending.reject(new Error(`argon2 failed: ${reply.message}`));
+      dispatch();
+    });
+    child.on('exit', () => {
+      workers.splice(workers.indexOf(worker), 1);
+      worker.current?.reject(new Error('the hashing process stopped'));
+      worker.current = undefined;
+      if (!closed) dispatch();
+    });
+    workers.push(worker);
+    return worker;
+  }
+
+  function dispatch(): void {
+    while (queue.length > 0 && !closed) {
+      const idle = workers.find((worker) => worker.current === undefined && worker.child.connected);
+      const worker = idle ?? (workers.length < options.concurrency ? startWorker() : undefined);
+      if (!worker) return;
+      const pending = queue.shift() as Pending;
+      worker.current = pending;
+      worker.child.send(pending.job);
+    }
+  }
+
+  function submit(job: Omit<HashJob, 'id' | 'params'>): Promise<string | boolean> {
+    if (closed) return Promise.reject(new Error('the password hasher is closed'));
+    const waiting = queue.length;
+    if (waiting >= options.maxQueue) {
+      return Promise.reject(unavailable('Too many logins and registrations at once; try again shortly', 1));
+    }
+    return new Promise((resolve, reject) => {
+      queue.push({ job: { ...job, id: nextJobId++, params: options.params }, resolve, reject });
+      dispatch();
+    });
+  }
+
+  return {
+    async hash(password) {
+      return String(await submit({ op: 'hash', password }));
+    },
+    async verify(hash, password) {
+      return (await submit({ op: 'verify', password, hash })) === true;
+    },
+    async verifyDummy(password) {
+      dummyHash ??= this.hash('a password nobody has, hashed once per process');
+      await this.verify(await dummyHash, password);
+    },
+    needsRehash(hash) {
+      try {
+        return argon2.needsRehash(hash, { ...options.params });
+      } catch {
+        return true;
+      }
+    },
+    async close() {
+      closed = true;
+      for (const pending of queue.splice(0)) pending.reject(new Error('the password hasher is closed'));
+      await Promise.all(
+        workers.map(
+          (worker) =>
+            new Promise<void>((resolve) => {
+              if (worker.child.exitCode !== null) return resolve();
+              worker.child.once('exit', () => resolve());
+              worker.child.disconnect();
+            }),
+        ),
+      );
+    },
+  };
+}

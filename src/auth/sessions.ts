@@ -1,0 +1,206 @@
+// Login sessions: random tokens stored only as hashes, idle and absolute expiry, revocation, a bounded cache.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../clock.ts';
+import { invalidToken } from '../errors.ts';
+import type { SessionRecord, Storage } from '../storage/storage.ts';
+import { childNamePattern, childPath, lastSegment } from '../tree/path.ts';
+
+export interface SessionPolicy {
+  /** A token unused this long is dead. */
+  idleSeconds: number;
+  /** Every token is dead this long after login, however busy. */
+  maxAgeSeconds: number;
+  /** The last-use time is written at most this often per token. */
+  touchIntervalSeconds: number;
+  /** A cached session is re-read from storage this often, so revocations by other processes arrive. */
+  revalidateSeconds: number;
+  /** Sessions held in memory at most. */
+  cacheSize: number;
+}
+
+export interface Authenticated {
+  userPath: string;
+  sessionId: string;
+}
+
+export interface SessionView {
+  id: string;
+  createdAt: number;
+  lastUsedAt: number;
+  client: string;
+}
+
+interface CachedSession {
+  record: SessionRecord;
+  /** When storage last confirmed the session still exists. */
+  verifiedAt: number;
+  /** When lastUsedAt was last written to storage. */
+  writtenAt: number;
+}
+
+export interface Sessions {
+  /** Starts a session; the token is returned here once and never stored. */
+  open(userPath: string, client: string): Promise<{ token: string; session: SessionRecord }>;
+  /** Resolves a token to its user, or throws the `Invalid user token` error. */
+  authenticate(token: string): Promise<Authenticated>;
+  list(userPath: string): Promise<SessionView[]>;
+  /** Ends one session; false if there was none. */
+  revoke(userPath: string, sessionId: string): Promise<boolean>;
+  /** Ends every session of a user except one (the caller's own, after a password change). */
+  revokeAll(userPath: string, except?: string): Promise<number>;
+  /** Drops what is cached of a user, so that changed roles count at once. */
+  forgetUser(userPath: string): void;
+  /** Deletes expired sessions from storage. */
+  sweep(): Promise<number>;
+  /** Writes the pending last-use times. */
+  flush(): Promise<void>;
+}
+
+/**
+ * A token is `<user name>.<session id>.<secret>`: the first two locate the session document with one
+ * key read, the 256-bit secret proves it; storage keeps only the secret's SHA-256.
+ */
+const tokenPattern = /^(.+)\.([0-9a-f]{32})\.([A-Za-z0-9_-]{43})$/;
+
+export function createSessions(options: {
+  storage: Storage;
+  clock: Clock;
+  policy: SessionPolicy;
+  usersPool: string;
+  onBackgroundError: (error: unknown) => void;
+}): Sessions {
+  const { storage, clock, policy, usersPool } = options;
+  const cache = new LRUCache<string, CachedSession>({ max: policy.cacheSize });
+  const pendingWrites = new Set<Promise<void>>();
+  const cacheKey = (userPath: string, id: string) => `${userPath}|${id}`;
+
+  const isAlive = (session: SessionRecord, now: number) =>
+    now - session.lastUsedAt <= policy.idleSeconds * 1000 && now - session.createdAt <= policy.maxAgeSeconds * 1000;
+
+  function touchLater(entry: CachedSession, now: number): void {
+    entry.writtenAt = now;
+    const { userPath, id } = entry.record;
+    const write = storage
+      .touchSession(userPath, id, entry.record.lastUsedAt)
+      .catch(options.onBackgroundError)
+      .finally(() => pendingWrites.delete(write));
+    pendingWrites.add(write);
+  }
+
+  async function lookup(userPath: string, id: string, now: number): Promise<CachedSession | undefined> {
+    const key = cacheKey(userPath, id);
+    const cached = cache.get(key);
+    if (cached && now - cached.verifiedAt < policy.revalidateSeconds * 1000) return cached;
+    const stored = await storage.readSession(userPath, id);
+    if (!stored) {
+      cache.delete(key);
+      return undefined;
+    }
+    // Keep the newer last use: this process may know of uses it has not written yet.
+    const lastUsedAt = Math.max(stored.lastUsedAt, cached?.record.lastUsedAt ?? 0);
+    const entry: CachedSession = {
+      record: { ...stored, lastUsedAt },
+      verifiedAt: now,
+      writtenAt: cached?.writtenAt ?? stored.lastUsedAt,
+    };
+    cache.set(key, entry);
+    return entry;
+  }
+
+  return {
+    async open(userPath, client) {
+      const now = clock.now();
+      const session: SessionRecord = {
+        id: randomBytes(16).toString('hex'),
+        userPath,
+        secretHash: '',
+        createdAt: now,
+        lastUsedAt: now,
+        client: client.slice(0, 200),
+      };
+      const secret = randomBytes(32).toString('base64url');
+      session.secretHash = sha256(secret);
+      await storage.insertSession(session);
+      cache.set(cacheKey(userPath, session.id), { record: session, verifiedAt: now, writtenAt: now });
+      return { token: `${lastSegment(userPath)}.${session.id}.${secret}`, session };
+    },
+
+    async authenticate(token) {
+      const match = tokenPattern.exec(token);
+      if (!match || !childNamePattern.test(match[1] as string)) throw invalidToken();
+      const [, userName, id, secret] = match as unknown as [string, string, string, string];
+      const userPath = childPath(usersPool, userName);
+      const now = clock.now();
+      const entry = await lookup(userPath, id, now);
+      if (!entry || !hashesEqual(entry.record.secretHash, sha256(secret))) throw invalidToken();
+      if (!isAlive(entry.record, now)) {
+        cache.delete(cacheKey(userPath, id));
+        throw invalidToken();
+      }
+      entry.record.lastUsedAt = now;
+      if (now - entry.writtenAt >= policy.touchIntervalSeconds * 1000) touchLater(entry, now);
+      return { userPath, sessionId: id };
+    },
+
+    async list(userPath) {
+      const now = clock.now();
+      const sessions = await storage.listSessions(userPath);
+      return sessions
+        .map((session) => {
+          const cached = cache.get(cacheKey(userPath, session.id));
+          return { ...session, lastUsedAt: Math.max(session.lastUsedAt, cached?.record.lastUsedAt ?? 0) };
+        })
+        .filter((session) => isAlive(session, now))
+        .map(({ id, createdAt, lastUsedAt, client }) => ({ id, createdAt, lastUsedAt, client }));
+    },
+
+    async revoke(userPath, sessionId) {
+      cache.delete(cacheKey(userPath, sessionId));
+      return storage.deleteSession(userPath, sessionId);
+    },
+
+    async revokeAll(userPath, except) {
+      const sessions = await storage.listSessions(userPath);
+      let revoked = 0;
+      for (const session of sessions) {
+        if (session.id === except) continue;
+        cache.delete(cacheKey(userPath, session.id));
+        if (await storage.deleteSession(userPath, session.id)) revoked += 1;
+      }
+      return revoked;
+    },
+
+    forgetUser(userPath) {
+      for (const key of [...cache.keys()]) {
+        if (key.startsWith(`${userPath}|`)) {
+          const entry = cache.get(key);
+          if (entry) entry.verifiedAt = 0;
+        }
+      }
+    },
+
+    async sweep() {
+      const now = clock.now();
+      return storage.deleteSessionsWhere((session) => {
+        const cached = cache.get(cacheKey(session.userPath, session.id));
+        const lastUsedAt = Math.max(session.lastUsedAt, cached?.record.lastUsedAt ?? 0);
+        return !isAlive({ ...session, lastUsedAt }, now);
+      });
+    },
+
+    async flush() {
+      await Promise.all([...pendingWrites]);
+    },
+  };
+}
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+function hashesEqual(a: string, b: string): boolean {
+  const left = new Uint8Array(Buffer.from(a, 'hex'));
+  const right = new Uint8Array(Buffer.from(b, 'hex'));
+  return left.length === right.length && timingSafeEqual(left, right);
+}

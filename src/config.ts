@@ -1,0 +1,112 @@
+// Configuration from environment variables, checked once at start-up with the variable named in every error.
+import os from 'node:os';
+import type { Argon2Params } from './auth/password-hasher.ts';
+import type { LockoutPolicy } from './auth/lockout.ts';
+import type { SessionPolicy } from './auth/sessions.ts';
+import type { PasswordPolicy } from './model/resources.ts';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Base of every URL in responses, without a trailing slash. */
+  publicUrl: string;
+  dataDir: string;
+  /** A CouchDB database URL; when set, used instead of the embedded store under dataDir. */
+  databaseUrl: string | undefined;
+  /** Request bodies larger than this many bytes are refused with 413. */
+  bodyLimitBytes: number;
+  /** JSON nested deeper than this is refused. */
+  maxJsonDepth: number;
+  corsOrigins: '*' | string[];
+  password: PasswordPolicy;
+  argon2: Argon2Params;
+  hashConcurrency: number;
+  hashQueue: number;
+  sessions: SessionPolicy;
+  lockout: LockoutPolicy;
+  /** How often expired sessions are deleted from storage. */
+  sweepSeconds: number;
+  admin: { name: string; email: string; password: string } | undefined;
+  /** Seconds a request may take to arrive in full before the socket is closed. */
+  requestTimeoutSeconds: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function readConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 6541, 0, 65535);
+  const publicUrl = url(env, 'PUBLIC_URL', `http://localhost:${port}`);
+  const adminName = env.ADMIN_NAME;
+  const adminEmail = env.ADMIN_EMAIL;
+  const adminPassword = env.ADMIN_PASSWORD;
+  const adminSettings = [adminName, adminEmail, adminPassword].filter((value) => value !== undefined && value !== '');
+  if (adminSettings.length !== 0 && adminSettings.length !== 3) {
+    throw new ConfigError('ADMIN_NAME, ADMIN_EMAIL and ADMIN_PASSWORD go together: set all three or none');
+  }
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    publicUrl,
+    dataDir: env.DATA_DIR || './var/data',
+    databaseUrl: env.DATABASE_URL ? url(env, 'DATABASE_URL', '') : undefined,
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_000_000, 1024, 100_000_000),
+    maxJsonDepth: integer(env, 'MAX_JSON_DEPTH', 32, 4, 1000),
+    corsOrigins: !env.CORS_ORIGINS || env.CORS_ORIGINS === '*' ? '*' : env.CORS_ORIGINS.split(',').map((origin) => origin.trim()),
+    password: {
+      minLength: integer(env, 'PASSWORD_MIN_LENGTH', 8, 1, 1024),
+      maxLength: integer(env, 'PASSWORD_MAX_LENGTH', 1024, 8, 65536),
+    },
+    argon2: {
+      memoryCost: integer(env, 'ARGON2_MEMORY_KIB', 19456, 19456, 4_194_304),
+      timeCost: integer(env, 'ARGON2_TIME_COST', 2, 2, 100),
+      parallelism: integer(env, 'ARGON2_PARALLELISM', 1, 1, 16),
+    },
+    // Leave a core for requests: hashing is what a burst of logins would otherwise spend them on.
+    hashConcurrency: integer(env, 'HASH_CONCURRENCY', Math.max(1, os.availableParallelism() - 1), 1, 64),
+    hashQueue: integer(env, 'HASH_QUEUE', 64, 0, 100_000),
+    sessions: {
+      idleSeconds: integer(env, 'TOKEN_IDLE_SECONDS', 3 * 60 * 60, 1, 10 * 365 * 24 * 3600),
+      maxAgeSeconds: integer(env, 'TOKEN_MAX_AGE_SECONDS', 30 * 24 * 60 * 60, 1, 10 * 365 * 24 * 3600),
+      touchIntervalSeconds: integer(env, 'TOKEN_TOUCH_SECONDS', 60, 0, 3600),
+      revalidateSeconds: integer(env, 'TOKEN_REVALIDATE_SECONDS', 5, 0, 3600),
+      cacheSize: integer(env, 'TOKEN_CACHE_SIZE', 100_000, 1, 10_000_000),
+    },
+    lockout: {
+      accountThreshold: integer(env, 'LOCKOUT_ACCOUNT_FAILURES', 10, 1, 1000),
+      addressThreshold: integer(env, 'LOCKOUT_ADDRESS_FAILURES', 100, 1, 100_000),
+      baseLockSeconds: integer(env, 'LOCKOUT_SECONDS', 60, 1, 86400),
+      maxLockSeconds: integer(env, 'LOCKOUT_MAX_SECONDS', 3600, 1, 7 * 86400),
+      trackedKeys: integer(env, 'LOCKOUT_TRACKED', 100_000, 100, 10_000_000),
+    },
+    sweepSeconds: integer(env, 'SESSION_SWEEP_SECONDS', 3600, 10, 7 * 86400),
+    admin: adminSettings.length === 3 ? { name: adminName!, email: adminEmail!, password: adminPassword! } : undefined,
+    requestTimeoutSeconds: integer(env, 'REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
+  };
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, not ${JSON.stringify(raw)}`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, not ${value}`);
+  return value;
+}
+
+function url(env: Env, name: string, fallback: string): string {
+  const raw = env[name] || fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, not ${JSON.stringify(raw)}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(`${name} must be an http(s) URL, not ${JSON.stringify(raw)}`);
+  }
+  return raw.replace(/\/+$/, '');
+}

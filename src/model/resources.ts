@@ -1,0 +1,282 @@
+// Creating and changing resources: naming, metadata, unique values, password hashing, references, retries.
+import type { Clock } from '../clock.ts';
+import { metadataSheet, type Principal } from '../auth/permissions.ts';
+import type { PasswordHasher } from '../auth/password-hasher.ts';
+import type { Sessions } from '../auth/sessions.ts';
+import { badRequest, conflict, invalidInput, type ErrorDetail } from '../errors.ts';
+import { sheetInterface, type Registry } from '../registry.ts';
+import type { ResourceType } from '../resource-type.ts';
+import type { FieldDefinition, Sheet } from '../sheet.ts';
+import { AlreadyExistsError, RevisionConflictError, type ResourceRecord, type SheetData, type Storage } from '../storage/storage.ts';
+import { childPath, counterName, parentPath, type PathCodec } from '../tree/path.ts';
+import { createUniqueValues } from './unique-values.ts';
+
+export const nameSheet = 'adhocracy_core.sheets.name.IName';
+
+/** What a change touched, so that clients know which cached resources and queries went stale. */
+export interface UpdatedResources {
+  created: string[];
+  modified: string[];
+  removed: string[];
+  changed_descendants: string[];
+}
+
+export interface PasswordPolicy {
+  minLength: number;
+  maxLength: number;
+}
+
+export interface ResourceService {
+  create(request: { pool: ResourceRecord; type: ResourceType; data: SheetData; principal: Principal }): Promise<{
+    record: ResourceRecord;
+    updated: UpdatedResources;
+  }>;
+  /** `currentPassword` is the caller's own, required when a field that needs it is changed. */
+  update(request: {
+    resource: ResourceRecord;
+    type: ResourceType;
+    data: SheetData;
+    principal: Principal;
+    currentPassword: string | undefined;
+  }): Promise<{ record: ResourceRecord; updated: UpdatedResources }>;
+  /** The stored hash of a user's password, from whichever sheet of its type holds a hashed field. */
+  passwordHashOf(record: ResourceRecord): string | undefined;
+  /** The resource holding a unique value (a user by name or email), if any. */
+  findByUnique(scope: string, value: string): Promise<ResourceRecord | undefined>;
+  /** Swaps a password hash for one with stronger parameters, unless the password changed meanwhile. */
+  replacePasswordHash(userPath: string, oldHash: string, newHash: string): Promise<void>;
+}
+
+const maxWriteAttempts = 5;
+
+export function createResourceService(deps: {
+  storage: Storage;
+  registry: Registry;
+  hasher: PasswordHasher;
+  sessions: Sessions;
+  clock: Clock;
+  codec: PathCodec;
+  passwordPolicy: PasswordPolicy;
+}): ResourceService {
+  const { storage, registry, hasher, sessions, clock, codec, passwordPolicy } = deps;
+  const unique = createUniqueValues({ storage, registry, clock });
+
+  function storedSheets(type: ResourceType): Sheet[] {
+    return registry.sheetsOf(type.id).filter((sheet) => sheet.computedFrom === undefined);
+  }
+
+  /** The field that holds a password hash in records of this type, if any. */
+  function hashedFieldOf(contentType: string): { sheetId: string; fieldName: string } | undefined {
+    for (const sheet of registry.sheetsOf(contentType)) {
+      for (const [fieldName, field] of Object.entries(sheet.fields)) {
+        if (field.hashed) return { sheetId: sheet.id, fieldName };
+      }
+    }
+    return undefined;
+  }
+
+  function passwordHashOf(record: ResourceRecord): string | undefined {
+    const field = hashedFieldOf(record.contentType);
+    const value = field ? record.data[field.sheetId]?.[field.fieldName] : undefined;
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  /** Applies the named field options that change a value before it is stored. */
+  async function prepareValues(data: SheetData): Promise<SheetData> {
+    const errors: ErrorDetail[] = [];
+    const prepared: SheetData = {};
+    for (const [sheetId, fields] of Object.entries(data)) {
+      const sheet = registry.sheets.get(sheetId) as Sheet;
+      prepared[sheetId] = {};
+      for (const [fieldName, value] of Object.entries(fields)) {
+        const field = sheet.fields[fieldName] as FieldDefinition;
+        const name = `data.${sheetId}.${fieldName}`;
+        if (field.hashed) {
+          const problem = checkPasswordPolicy(String(value), passwordPolicy);
+          if (problem) errors.push({ location: 'body', name, description: `${fieldName} ${problem}`, code: 'invalid_value' });
+          else (prepared[sheetId] as Record<string, unknown>)[fieldName] = await hasher.hash(String(value));
+        } else if (field.valuetype === 'adhocracy_core.schema.Reference') {
+          const resolved = await resolveReferences(field, value, name, errors);
+          (prepared[sheetId] as Record<string, unknown>)[fieldName] = resolved;
+        } else {
+          (prepared[sheetId] as Record<string, unknown>)[fieldName] = value;
+        }
+      }
+    }
+    if (errors.length > 0) throw invalidInput(errors);
+    return prepared;
+  }
+
+  async function resolveReferences(field: FieldDefinition, value: unknown, name: string, errors: ErrorDetail[]) {
+    const references = field.containertype === 'list' ? (value as unknown[]) : [value];
+    const paths: string[] = [];
+    for (const reference of references) {
+      const path = typeof reference === 'string' ? codec.fromReference(reference) : undefined;
+      const target = path === undefined ? undefined : await storage.readResource(path);
+      const fits = target && (field.targetsheet === undefined || field.targetsheet === sheetInterface || registry.hasSheet(target.contentType, field.targetsheet));
+      if (!target || !fits || path === undefined) {
+        errors.push({
+          location: 'body',
+          name,
+          description: `${String(reference)} is not a resource with ${field.targetsheet ?? 'a sheet'}`,
+          code: 'invalid_reference',
+        });
+      } else {
+        paths.push(path);
+      }
+    }
+    return field.containertype === 'list' ? paths : paths[0];
+  }
+
+  function ancestorsOf(path: string): string[] {
+    const ancestors: string[] = [];
+    for (let parent = parentPath(path); parent !== undefined; parent = parentPath(parent)) ancestors.push(parent);
+    return ancestors;
+  }
+
+  async function nameFor(pool: ResourceRecord, type: ResourceType, data: SheetData): Promise<{ name: string; chosen: boolean }> {
+    const chosen = data[nameSheet]?.name;
+    if (typeof chosen === 'string') {
+      if (registry.reservedNames.has(chosen)) {
+        throw badRequest('body', `data.${nameSheet}.name`, `${chosen} is reserved`, 'reserved_name');
+      }
+      return { name: chosen, chosen: true };
+    }
+    const counter = await storage.incrementCounter(`${pool.path}${type.namePrefix ?? ''}`);
+    return { name: counterName(counter, type.namePrefix), chosen: false };
+  }
+
+  return {
+    passwordHashOf,
+    findByUnique: (scope, value) => unique.findOwner(scope, value),
+
+    async replacePasswordHash(userPath, oldHash, newHash) {
+      const user = await storage.readResource(userPath);
+      const field = user ? hashedFieldOf(user.contentType) : undefined;
+      if (!user || !field || passwordHashOf(user) !== oldHash) return;
+      const data = { ...user.data, [field.sheetId]: { ...user.data[field.sheetId], [field.fieldName]: newHash } };
+      // Losing this race to a concurrent change is fine: the next login rehashes again.
+      await storage.replaceResource({ ...user, data }).catch((error: unknown) => {
+        if (!(error instanceof RevisionConflictError)) throw error;
+      });
+    },
+
+    async create({ pool, type, data, principal }) {
+      const prepared = await prepareValues(data);
+      const now = new Date(clock.now()).toISOString();
+      for (;;) {
+        const { name, chosen } = await nameFor(pool, type, prepared);
+        const path = childPath(pool.path, name);
+        const stored: SheetData = {};
+        for (const sheet of storedSheets(type)) {
+          stored[sheet.id] = { ...defaultsOf(sheet), ...prepared[sheet.id] };
+        }
+        if (stored[metadataSheet]) {
+          const creator = principal.userPath ?? null;
+          Object.assign(stored[metadataSheet], {
+            creator,
+            creation_date: now,
+            item_creation_date: now,
+            modified_by: creator,
+            modification_date: now,
+          });
+        }
+        const claims = await unique.claimAll(type, prepared, path);
+        try {
+          const record = await storage.insertResource({ path, contentType: type.id, data: stored });
+          return {
+            record,
+            updated: { created: [path], modified: [pool.path], removed: [], changed_descendants: ancestorsOf(path) },
+          };
+        } catch (error) {
+          await claims.release();
+          if (!(error instanceof AlreadyExistsError)) throw error;
+          if (chosen) throw badRequest('body', `data.${nameSheet}.name`, `${name} is already taken in this pool`, 'name_taken');
+          // A chosen name took the counter's next value: count on.
+        }
+      }
+    },
+
+    async update({ resource, type, data, principal, currentPassword }) {
+      await checkCurrentPassword(data, principal, currentPassword);
+      const prepared = await prepareValues(data);
+      const claims = await unique.claimAll(type, prepared, resource.path);
+      let current = resource;
+      try {
+        for (let attempt = 1; ; attempt += 1) {
+          const next = mergeChanges(current, prepared, principal, new Date(clock.now()).toISOString());
+          try {
+            const record = await storage.replaceResource(next);
+            await unique.releaseReplaced(type, current, record);
+            if (changesHashedField(prepared)) {
+              const own = principal.userPath === resource.path ? principal.sessionId : undefined;
+              await sessions.revokeAll(resource.path, own);
+            }
+            return {
+              record,
+              updated: { created: [], modified: [resource.path], removed: [], changed_descendants: ancestorsOf(resource.path) },
+            };
+          } catch (error) {
+            if (!(error instanceof RevisionConflictError) || attempt >= maxWriteAttempts) throw error;
+            // Someone else wrote meanwhile: apply the same change on top of theirs.
+            const latest = await storage.readResource(resource.path);
+            if (!latest) throw conflict('path', 'The resource was removed while it was being changed');
+            current = latest;
+          }
+        }
+      } catch (error) {
+        await claims.release();
+        if (error instanceof RevisionConflictError) {
+          throw conflict('data', 'The resource is being changed by others too often; try again');
+        }
+        throw error;
+      }
+    },
+  };
+
+  async function checkCurrentPassword(data: SheetData, principal: Principal, given: string | undefined) {
+    const guarded = Object.entries(data).flatMap(([sheetId, fields]) =>
+      Object.keys(fields).filter((fieldName) => registry.sheets.get(sheetId)?.fields[fieldName]?.needsCurrentPassword),
+    );
+    if (guarded.length === 0) return;
+    if (given === undefined || given === '') {
+      throw badRequest('header', 'X-User-Password', `Changing ${guarded.join(', ')} needs your current password in X-User-Password`, 'password_required');
+    }
+    const caller = principal.userPath === undefined ? undefined : await storage.readResource(principal.userPath);
+    const hash = caller ? passwordHashOf(caller) : undefined;
+    if (hash === undefined || !(await hasher.verify(hash, given))) {
+      throw badRequest('header', 'X-User-Password', 'The password in X-User-Password is wrong', 'wrong_password');
+    }
+  }
+
+  function changesHashedField(data: SheetData): boolean {
+    return Object.entries(data).some(([sheetId, fields]) =>
+      Object.keys(fields).some((fieldName) => registry.sheets.get(sheetId)?.fields[fieldName]?.hashed),
+    );
+  }
+}
+
+function mergeChanges(current: ResourceRecord, changes: SheetData, principal: Principal, now: string): ResourceRecord {
+  const data: SheetData = { ...current.data };
+  for (const [sheetId, fields] of Object.entries(changes)) data[sheetId] = { ...data[sheetId], ...fields };
+  if (data[metadataSheet]) {
+    data[metadataSheet] = { ...data[metadataSheet], modified_by: principal.userPath ?? null, modification_date: now };
+  }
+  return { ...current, data };
+}
+
+function defaultsOf(sheet: Sheet): Record<string, unknown> {
+  const defaults: Record<string, unknown> = {};
+  for (const [fieldName, field] of Object.entries(sheet.fields)) {
+    if (field.default !== undefined) defaults[fieldName] = structuredClone(field.default);
+  }
+  return defaults;
+}
+
+/** Length limits count characters (code points), not UTF-16 units. */
+export function checkPasswordPolicy(password: string, policy: PasswordPolicy): string | undefined {
+  const length = [...password].length;
+  if (length < policy.minLength) return `must be at least ${policy.minLength} characters long`;
+  if (length > policy.maxLength) return `must be at most ${policy.maxLength} characters long`;
+  return undefined;
+}

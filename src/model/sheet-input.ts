@@ -1,0 +1,116 @@
+// Checks the `data` of a POST or PUT against the type's sheets, their permissions and their schemas.
+import { validate } from 'class-validator';
+import { can } from '../auth/permissions.ts';
+import { ApiError, invalidInput, type ErrorDetail } from '../errors.ts';
+import { isCreatable, isEditable, type Registry } from '../registry.ts';
+import type { ResourceType } from '../resource-type.ts';
+import type { FieldDefinition, Role, Sheet } from '../sheet.ts';
+import type { SheetData } from '../storage/storage.ts';
+
+export type InputMode = 'create' | 'edit';
+
+/**
+ * Returns the sheets as given, lower-cased where a field asks for it, or throws: 403 when the caller
+ * may not set a sheet, 400 listing every bad sheet and field otherwise.
+ */
+export async function validateSheetInput(options: {
+  registry: Registry;
+  type: ResourceType;
+  data: unknown;
+  mode: InputMode;
+  roles: ReadonlySet<Role>;
+}): Promise<SheetData> {
+  const { registry, type, data, mode, roles } = options;
+  if (!isPlainObject(data)) throw invalidInput([bodyError('data', 'data must be an object of sheets', 'not_an_object')]);
+
+  const errors: ErrorDetail[] = [];
+  const accepted: SheetData = {};
+  const sheets = Object.entries(data).flatMap(([sheetId, fields]) => {
+    const sheet = registry.sheets.get(sheetId);
+    if (!sheet || !registry.hasSheet(type.id, sheetId)) {
+      errors.push(bodyError(`data.${sheetId}`, `${type.id} has no sheet ${sheetId}`, 'unknown_sheet'));
+      return [];
+    }
+    if (!isPlainObject(fields)) {
+      errors.push(bodyError(`data.${sheetId}`, 'a sheet must be an object of fields', 'not_an_object'));
+      return [];
+    }
+    return [{ sheet, fields }];
+  });
+
+  const denied = sheets.filter(
+    ({ sheet }) => !can(roles, mode === 'create' ? { kind: 'create-sheet', sheet, type } : { kind: 'edit-sheet', sheet, type }),
+  );
+  if (denied.length > 0) {
+    throw new ApiError(
+      403,
+      denied.map(({ sheet }) => ({
+        location: 'body' as const,
+        name: `data.${sheet.id}`,
+        description: `You may not ${mode === 'create' ? 'set' : 'edit'} ${sheet.id}`,
+        code: 'forbidden',
+      })),
+    );
+  }
+
+  for (const { sheet, fields } of sheets) {
+    const result = await validateSheet(sheet, fields, mode);
+    errors.push(...result.errors);
+    accepted[sheet.id] = result.values;
+  }
+  if (mode === 'create') errors.push(...missingMandatoryFields(registry.sheetsOf(type.id), data));
+  if (errors.length > 0) throw invalidInput(errors);
+  return accepted;
+}
+
+async function validateSheet(
+  sheet: Sheet,
+  fields: Record<string, unknown>,
+  mode: InputMode,
+): Promise<{ values: Record<string, unknown>; errors: ErrorDetail[] }> {
+  const errors: ErrorDetail[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [fieldName, value] of Object.entries(fields)) {
+    const name = `data.${sheet.id}.${fieldName}`;
+    const field: FieldDefinition | undefined = Object.hasOwn(sheet.fields, fieldName) ? sheet.fields[fieldName] : undefined;
+    if (!field) {
+      errors.push(bodyError(name, `${sheet.id} has no field ${fieldName}`, 'unknown_field'));
+    } else if (field.serverManaged) {
+      errors.push(bodyError(name, `${fieldName} is set by the server and is read-only`, 'read_only'));
+    } else if (mode === 'create' ? !isCreatable(field) : !isEditable(field)) {
+      errors.push(bodyError(name, `${fieldName} cannot be ${mode === 'create' ? 'set at creation' : 'changed'}`, 'not_editable'));
+    } else if (value === null || value === undefined) {
+      errors.push(bodyError(name, `${fieldName} must not be null`, 'required'));
+    } else {
+      values[fieldName] = field.lowercase && typeof value === 'string' ? value.toLowerCase() : value;
+    }
+  }
+  // Every key on the instance is a declared field name, so nothing reaches its prototype.
+  const instance = Object.assign(new sheet.schema(), values);
+  const failures = await validate(instance, { skipMissingProperties: true, forbidUnknownValues: false });
+  for (const failure of failures) {
+    const description = Object.values(failure.constraints ?? {})[0] ?? `${failure.property} is invalid`;
+    errors.push(bodyError(`data.${sheet.id}.${failure.property}`, description, 'invalid_value'));
+    delete values[failure.property];
+  }
+  return { values, errors };
+}
+
+function missingMandatoryFields(sheets: readonly Sheet[], given: Record<string, unknown>): ErrorDetail[] {
+  return sheets.flatMap((sheet) =>
+    Object.entries(sheet.fields)
+      .filter(([fieldName, field]) => {
+        const fields = Object.hasOwn(given, sheet.id) ? given[sheet.id] : undefined;
+        return field.createMandatory && !(isPlainObject(fields) && Object.hasOwn(fields, fieldName));
+      })
+      .map(([fieldName]) => bodyError(`data.${sheet.id}.${fieldName}`, `${fieldName} is required`, 'required')),
+  );
+}
+
+function bodyError(name: string, description: string, code: string): ErrorDetail {
+  return { location: 'body', name, description, code };
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,57 @@
+// defineResourceType(): a content type, its base kind, what it may contain and who may do what with it.
+import type { Role } from './sheet.ts';
+
+/** The base kinds of Adhocracy 3, each named by the interface that /meta_api lists as a super type. */
+export const baseInterfaces = {
+  resource: 'adhocracy_core.interfaces.IResource',
+  simple: 'adhocracy_core.interfaces.ISimple',
+  pool: 'adhocracy_core.interfaces.IPool',
+  item: 'adhocracy_core.interfaces.IItem',
+  itemVersion: 'adhocracy_core.interfaces.IItemVersion',
+} as const;
+
+export type BaseKind = 'simple' | 'pool' | 'item' | 'itemVersion';
+
+export interface ResourcePermissions {
+  /** Who may see the resource at all. */
+  view: readonly Role[];
+  /** Who may create a resource of this type in a pool that allows it. */
+  create: readonly Role[];
+  /** Who may change it with PUT (each sheet narrows this further). */
+  edit: readonly Role[];
+}
+
+export interface ResourceTypeDefinition {
+  /** The wire id, e.g. `adhocracy_core.resources.principal.IUser`. */
+  id: string;
+  kind: BaseKind;
+  /** Types that may be created inside this one (pools and items only). */
+  elementTypes?: readonly string[];
+  /** For items: the type of their versions. */
+  itemType?: string;
+  /** Generated child names are `<prefix>_0000000`; without a prefix, `0000000`. */
+  namePrefix?: string;
+  permissions: ResourcePermissions;
+}
+
+export type ResourceType = Readonly<Required<Omit<ResourceTypeDefinition, 'itemType' | 'namePrefix'>>> & {
+  readonly itemType?: string;
+  readonly namePrefix?: string;
+  readonly superTypes: readonly string[];
+  readonly kind: BaseKind;
+};
+
+/** Declares a resource type; sheets name the types (or base interfaces) they belong to. */
+export function defineResourceType(definition: ResourceTypeDefinition): ResourceType {
+  const superTypes = [baseInterfaces.resource, baseInterfaces[definition.kind]];
+  if (definition.kind === 'item') superTypes.push(baseInterfaces.pool);
+  return Object.freeze({
+    ...definition,
+    elementTypes: definition.elementTypes ?? [],
+    superTypes,
+  });
+}
+
+export function isPoolKind(kind: BaseKind): boolean {
+  return kind === 'pool' || kind === 'item';
+}

@@ -1,0 +1,35 @@
+// The principals tree: users register themselves in users/, admins keep groups/.
+import { defineResourceType } from '../resource-type.ts';
+
+export const principalsServiceType = defineResourceType({
+  id: 'adhocracy_core.resources.principal.IPrincipalsService',
+  kind: 'pool',
+  permissions: { view: ['everyone'], create: [], edit: ['admin'] },
+});
+
+export const usersServiceType = defineResourceType({
+  id: 'adhocracy_core.resources.principal.IUsersService',
+  kind: 'pool',
+  elementTypes: ['adhocracy_core.resources.principal.IUser'],
+  permissions: { view: ['everyone'], create: [], edit: ['admin'] },
+});
+
+export const groupsServiceType = defineResourceType({
+  id: 'adhocracy_core.resources.principal.IGroupsService',
+  kind: 'pool',
+  elementTypes: ['adhocracy_core.resources.principal.IGroup'],
+  permissions: { view: ['everyone'], create: [], edit: ['admin'] },
+});
+
+/** Anyone may register, which is creating a user; the user then counts as `self` on it. */
+export const userType = defineResourceType({
+  id: 'adhocracy_core.resources.principal.IUser',
+  kind: 'pool',
+  permissions: { view: ['everyone'], create: ['everyone'], edit: ['self', 'admin'] },
+});
+
+export const groupType = defineResourceType({
+  id: 'adhocracy_core.resources.principal.IGroup',
+  kind: 'pool',
+  permissions: { view: ['everyone'], create: ['admin'], edit: ['admin'] },
+});

@@ -1,0 +1,61 @@
+// Every request's path through the API: authenticate, traverse, pick the view, read the body, run, send.
+import type { Request, RequestHandler, Response } from 'express';
+import { authenticate } from '../auth/authenticate.ts';
+import { methodNotAllowed, notFound } from '../errors.ts';
+import { traverse } from '../tree/traverse.ts';
+import { userTokenHeader } from './headers.ts';
+import { createJsonBodyReader } from './json-body.ts';
+import type { Route } from './routes.ts';
+import { typeOf } from './serialize.ts';
+import type { Services } from './services.ts';
+import type { ViewRequest } from './view.ts';
+
+export function createDispatcher(routes: readonly Route[], services: Services): RequestHandler {
+  const { config, sessions, storage, registry } = services;
+  const readJsonBody = createJsonBodyReader({ limitBytes: config.bodyLimitBytes, maxDepth: config.maxJsonDepth });
+
+  return async (request: Request, response: Response) => {
+    const principal = await authenticate(request.get(userTokenHeader), sessions, storage);
+    response.locals.account = principal.userPath;
+
+    const traversal = await traverse(storage, request.path);
+    if (!traversal) throw notFound('path');
+    const type = typeOf(registry.resourceTypes, traversal.context);
+    const here = routes.filter((route) => route.view === traversal.view && (route.on === undefined || route.on === type.id));
+    if (here.length === 0) throw notFound('path');
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    const route = here.find((candidate) => candidate.method === method);
+    if (!route) throw methodNotAllowed(request.method, allowedMethods(here));
+
+    const viewRequest: ViewRequest = {
+      method,
+      principal,
+      context: traversal.context,
+      type,
+      subpath: traversal.subpath,
+      query: readQuery(request),
+      body: route.takesBody ? await readJsonBody(request, response) : undefined,
+      header: (name) => request.get(name),
+      clientAddress: request.socket.remoteAddress ?? 'unknown',
+      requestId: String(response.getHeader('X-Request-Id') ?? ''),
+    };
+    const result = await route.handler(viewRequest, services);
+    response.status(result.status ?? 200);
+    if (result.headers) response.set(result.headers);
+    response.json(result.body ?? {});
+  };
+}
+
+function allowedMethods(routes: readonly Route[]): string[] {
+  const methods = new Set<string>(routes.map((route) => route.method));
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods];
+}
+
+/** Query values as single strings; a repeated parameter keeps its last value. */
+function readQuery(request: Request): Record<string, string> {
+  // No prototype, so that a parameter named __proto__ is only a parameter.
+  const query = Object.create(null) as Record<string, string>;
+  for (const [name, value] of new URLSearchParams(request.originalUrl.split('?')[1] ?? '')) query[name] = value;
+  return query;
+}

@@ -1,0 +1,48 @@
+// GET /meta_api: every resource type and sheet, generated from the registry once.
+import { isCreatable, isEditable, sheetInterface, type Registry } from '../registry.ts';
+import type { View } from './view.ts';
+
+export function describeRegistry(registry: Registry) {
+  const resources = Object.fromEntries(
+    [...registry.resourceTypes.values()].map((type) => [
+      type.id,
+      {
+        sheets: registry.sheetsOf(type.id).map((sheet) => sheet.id),
+        super_types: type.superTypes,
+        element_types: type.elementTypes,
+        ...(type.itemType ? { item_type: type.itemType } : {}),
+      },
+    ]),
+  );
+  const sheets = Object.fromEntries(
+    [...registry.sheets.values()].map((sheet) => [
+      sheet.id,
+      {
+        fields: Object.entries(sheet.fields).map(([name, field]) => ({
+          name,
+          valuetype: field.valuetype,
+          readable: !field.writeOnly,
+          editable: isEditable(field),
+          creatable: isCreatable(field),
+          create_mandatory: field.createMandatory === true,
+          ...(field.containertype ? { containertype: field.containertype } : {}),
+          ...(field.targetsheet ? { targetsheet: field.targetsheet } : {}),
+        })),
+        super_types: [sheetInterface, ...(sheet.superTypes ?? [])],
+      },
+    ]),
+  );
+  return { resources, sheets, workflows: {} };
+}
+
+const descriptions = new WeakMap<Registry, ReturnType<typeof describeRegistry>>();
+
+/** The registry does not change while the app runs, so its description is built once. */
+export const metaApi: View = async (_request, { registry }) => {
+  let description = descriptions.get(registry);
+  if (!description) {
+    description = describeRegistry(registry);
+    descriptions.set(registry, description);
+  }
+  return { body: description };
+};

@@ -1,0 +1,26 @@
+// POST to a pool: create a child of an allowed type from sheet-typed JSON.
+import { can, rolesOn } from '../auth/permissions.ts';
+import { badRequest, forbidden } from '../errors.ts';
+import { validateSheetInput } from '../model/sheet-input.ts';
+import { readBodyObject } from './body-shape.ts';
+import { serializeChange } from './serialize.ts';
+import type { View } from './view.ts';
+
+export const postResource: View = async (request, { registry, resources, codec }) => {
+  const { context: pool, type: poolType, principal } = request;
+  const roles = rolesOn(principal, pool);
+  const body = readBodyObject(request.body, ['content_type', 'data'], ['content_type']);
+
+  const contentType = body.content_type;
+  if (typeof contentType !== 'string') throw badRequest('body', 'content_type', 'content_type must be a string');
+  const type = registry.resourceTypes.get(contentType);
+  if (!type) throw badRequest('body', 'content_type', `${contentType} is not a known content type`, 'unknown_content_type');
+  if (!poolType.elementTypes.includes(type.id)) {
+    throw badRequest('body', 'content_type', `${contentType} cannot be created in ${poolType.id}`, 'not_addable');
+  }
+  if (!can(roles, { kind: 'create', type })) throw forbidden('content_type', `You may not create ${contentType} here`, 'body');
+
+  const data = await validateSheetInput({ registry, type, data: body.data ?? {}, mode: 'create', roles });
+  const { record, updated } = await resources.create({ pool, type, data, principal });
+  return { body: serializeChange(record, updated, codec) };
+};

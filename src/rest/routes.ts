@@ -1,0 +1,38 @@
+// The route table: every view with its method, its name below the context, and the types it answers on.
+import { userType } from '../resources/principal.ts';
+import { rootPoolType } from '../resources/pool.ts';
+import { loginByEmail, loginByName } from './login.ts';
+import { metaApi } from './meta-api.ts';
+import { getResource } from './resource-get.ts';
+import { optionsOfResource } from './resource-options.ts';
+import { postResource } from './resource-post.ts';
+import { putResource } from './resource-put.ts';
+import { listSessions, logout, revokeSessions } from './sessions.ts';
+import type { View } from './view.ts';
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
+  /** The view name after the context's path; undefined for the resource itself. */
+  view?: string;
+  /** The content type the context must have; undefined for any. */
+  on?: string;
+  /** True when the view reads a JSON body. */
+  takesBody?: boolean;
+  handler: View;
+}
+
+export const routes: readonly Route[] = [
+  { method: 'GET', handler: getResource },
+  { method: 'OPTIONS', handler: optionsOfResource },
+  { method: 'POST', handler: postResource, takesBody: true },
+  { method: 'PUT', handler: putResource, takesBody: true },
+  { method: 'GET', view: 'meta_api', on: rootPoolType.id, handler: metaApi },
+  { method: 'POST', view: 'login_username', on: rootPoolType.id, handler: loginByName, takesBody: true },
+  { method: 'POST', view: 'login_email', on: rootPoolType.id, handler: loginByEmail, takesBody: true },
+  { method: 'POST', view: 'logout', on: rootPoolType.id, handler: logout, takesBody: true },
+  { method: 'GET', view: 'sessions', on: userType.id, handler: listSessions },
+  { method: 'DELETE', view: 'sessions', on: userType.id, handler: revokeSessions },
+];
+
+/** View names can never be taken by a child, wherever it is created. */
+export const viewNames: readonly string[] = [...new Set(routes.flatMap((route) => (route.view ? [route.view] : [])))];

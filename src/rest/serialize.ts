@@ -1,0 +1,71 @@
+// Response bodies as pure functions of stored records: only the sheets and fields the caller may read.
+import { can } from '../auth/permissions.ts';
+import type { ResourceType } from '../resource-type.ts';
+import type { Role, Sheet } from '../sheet.ts';
+import type { ResourceRecord } from '../storage/storage.ts';
+import type { PathCodec } from '../tree/path.ts';
+import type { UpdatedResources } from '../model/resources.ts';
+
+export interface PoolListing {
+  elements: readonly (string | ResourceBody)[];
+  count: number;
+}
+
+export interface ResourceBody {
+  content_type: string;
+  path: string;
+  data: Record<string, Record<string, unknown>>;
+}
+
+/** Builds the body up from what may be read, never by deleting from a copy of everything. */
+export function serializeResource(
+  record: ResourceRecord,
+  sheets: readonly Sheet[],
+  roles: ReadonlySet<Role>,
+  codec: PathCodec,
+  listing?: PoolListing,
+): ResourceBody {
+  const data: Record<string, Record<string, unknown>> = {};
+  for (const sheet of sheets) {
+    if (!can(roles, { kind: 'read-sheet', sheet })) continue;
+    if (sheet.computedFrom === 'children') {
+      data[sheet.id] = { elements: listing?.elements ?? [], count: listing?.count ?? 0 };
+      continue;
+    }
+    const stored = record.data[sheet.id] ?? {};
+    const fields: Record<string, unknown> = {};
+    for (const [fieldName, field] of Object.entries(sheet.fields)) {
+      if (field.writeOnly || !Object.hasOwn(stored, fieldName)) continue;
+      const value = stored[fieldName];
+      fields[fieldName] = field.valuetype === 'adhocracy_core.schema.Reference' ? referencesToUrls(value, codec) : value;
+    }
+    data[sheet.id] = fields;
+  }
+  return { content_type: record.contentType, path: codec.toUrl(record.path), data };
+}
+
+function referencesToUrls(value: unknown, codec: PathCodec): unknown {
+  if (typeof value === 'string') return codec.toUrl(value);
+  if (Array.isArray(value)) return value.map((item) => (typeof item === 'string' ? codec.toUrl(item) : item));
+  return value;
+}
+
+export function serializeChange(record: ResourceRecord, updated: UpdatedResources, codec: PathCodec) {
+  const urls = (paths: readonly string[]) => paths.map((path) => codec.toUrl(path));
+  return {
+    content_type: record.contentType,
+    path: codec.toUrl(record.path),
+    updated_resources: {
+      changed_descendants: urls(updated.changed_descendants),
+      created: urls(updated.created),
+      modified: urls(updated.modified),
+      removed: urls(updated.removed),
+    },
+  };
+}
+
+export function typeOf(types: ReadonlyMap<string, ResourceType>, record: ResourceRecord): ResourceType {
+  const type = types.get(record.contentType);
+  if (!type) throw new Error(`${record.path} has the unknown content type ${record.contentType}`);
+  return type;
+}

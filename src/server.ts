@@ -1,0 +1,62 @@
+// Reads the configuration, starts the app, listens, and shuts down cleanly on SIGTERM and SIGINT.
+import { mkdir } from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { createApp } from './app.ts';
+import { ConfigError, readConfig } from './config.ts';
+import { createLogger, describeError } from './log.ts';
+import { StorageUnavailableError } from './storage/storage.ts';
+
+const log = createLogger((line) => process.stdout.write(line));
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const dataDir = path.resolve(config.dataDir);
+  if (!config.databaseUrl) await mkdir(dataDir, { recursive: true });
+  const app = await createApp({
+    config,
+    log,
+    database: config.databaseUrl ? { adapter: 'http', url: config.databaseUrl } : { adapter: 'leveldb', directory: dataDir },
+  });
+
+  const server = http.createServer(app.express);
+  // A client that sends its request slowly cannot hold a connection for ever.
+  server.requestTimeout = config.requestTimeoutSeconds * 1000;
+  server.headersTimeout = Math.min(20_000, server.requestTimeout);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  log.info('listening', { url: config.publicUrl, port: config.port, database: config.databaseUrl ? 'couchdb' : dataDir });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    server.close(() => {
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error('close_failed', describeError(error));
+          process.exit(1);
+        },
+      );
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`Configuration error: ${error.message}\n`);
+  } else if (error instanceof StorageUnavailableError) {
+    process.stderr.write(`${error.message}\nIs another server already using this data directory?\n`);
+  } else {
+    process.stderr.write(`Could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,108 @@
+// defineSheet() and the field and permission types: the only part of src/ that files in sheets/ import.
+export {
+  IsBoolean,
+  IsDefined,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsArray,
+  ArrayMaxSize,
+  ArrayUnique,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  NotContains,
+  ValidateBy,
+} from 'class-validator';
+
+/** Who a permission is granted to. `self` is the user a user resource stands for; `creator` whoever created it. */
+export type Role = 'everyone' | 'authenticated' | 'self' | 'creator' | 'admin';
+
+/** The value types of Adhocracy 3, as /meta_api names them. */
+export type ValueType =
+  | 'adhocracy_core.schema.Boolean'
+  | 'adhocracy_core.schema.DateTime'
+  | 'adhocracy_core.schema.Email'
+  | 'adhocracy_core.schema.Integer'
+  | 'adhocracy_core.schema.Name'
+  | 'adhocracy_core.schema.Password'
+  | 'adhocracy_core.schema.Reference'
+  | 'adhocracy_core.schema.Role'
+  | 'adhocracy_core.schema.SingleLine'
+  | 'adhocracy_core.schema.Text'
+  | 'adhocracy_core.schema.TimeZoneName';
+
+/** How a unique field's values are compared: the registry keeps one claim per normalized value and scope. */
+export type UniqueNormalization = 'exact' | 'lowercase' | 'nfkc-casefold';
+
+export interface FieldDefinition {
+  valuetype: ValueType;
+  /** `list` for a field holding several values. */
+  containertype?: 'list';
+  /** For references: the sheet the referenced resource must have. */
+  targetsheet?: string;
+  /** Set by the server only (metadata, counters); never accepted in a request. */
+  serverManaged?: boolean;
+  /** May be given when the resource is created (default: true unless server-managed). */
+  creatable?: boolean;
+  /** May be changed later with PUT (default: true unless server-managed). */
+  editable?: boolean;
+  /** Must be given when the resource is created. */
+  createMandatory?: boolean;
+  /** Never part of a response (passwords). */
+  writeOnly?: boolean;
+  /** Stored as an argon2id hash, never in clear. */
+  hashed?: boolean;
+  /** Changing it needs the caller's current password in X-User-Password. */
+  needsCurrentPassword?: boolean;
+  /** Lower-cased before validation and storage. */
+  lowercase?: boolean;
+  /** Values are unique among all resources with this sheet, compared after this normalization. */
+  unique?: { scope: string; normalize: UniqueNormalization; description: string };
+  /** Value when the field was not given at creation. */
+  default?: unknown;
+}
+
+export interface SheetPermissions {
+  /** Who may read the sheet. */
+  read: readonly Role[];
+  /** Who may change its editable fields with PUT. */
+  edit: readonly Role[];
+  /** Who may set its creatable fields when creating a resource (default: whoever may create it). */
+  create?: readonly Role[];
+}
+
+/** A class whose properties carry class-validator decorators. */
+export type SchemaClass = new () => object;
+
+export interface SheetDefinition {
+  /** The wire id, e.g. `adhocracy_core.sheets.principal.IUserBasic`. */
+  id: string;
+  /** The class-validator schema of the fields a client may send. */
+  schema: SchemaClass;
+  fields: Readonly<Record<string, FieldDefinition>>;
+  /** Resource type ids or interface ids (`adhocracy_core.interfaces.IPool`, ...) this sheet is part of. */
+  resourceTypes: readonly string[];
+  permissions: SheetPermissions;
+  /** Interfaces this sheet extends, for /meta_api. */
+  superTypes?: readonly string[];
+  /** `children`: the data is computed from the pool's children at read time and never stored. */
+  computedFrom?: 'children';
+}
+
+export type Sheet = Readonly<SheetDefinition> & { readonly kind: 'sheet' };
+
+const identifierPattern = /^[a-z_][a-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
+
+/** Declares a sheet; the registry loads every default export of sheets/ and checks them together. */
+export function defineSheet(definition: SheetDefinition): Sheet {
+  if (!identifierPattern.test(definition.id)) {
+    throw new Error(`sheet id ${JSON.stringify(definition.id)} is not a dotted identifier`);
+  }
+  return Object.freeze({ ...definition, kind: 'sheet' as const });
+}
