@@ -97,9 +97,8 @@ class PouchStorage implements Storage {
 
   async insertResource(record: ResourceRecord): Promise<ResourceRecord> {
     const id = resourceKey(record.path);
-    const doc: ResourceDoc = { kind: 'resource', path: record.path, content_type: record.contentType, data: record.data };
     try {
-      const result = await this.db.put({ _id: id, ...doc });
+      const result = await this.db.put({ _id: id, ...toDoc(record) });
       return { ...record, revision: result.rev };
     } catch (error) {
       if (isStatus(error, 409)) throw new AlreadyExistsError(record.path);
@@ -107,11 +106,17 @@ class PouchStorage implements Storage {
     }
   }
 
+  async insertResources(records: readonly ResourceRecord[]): Promise<string[]> {
+    const results = await this.db.bulkDocs(
+      records.map((record) => ({ _id: resourceKey(record.path), ...toDoc(record) })),
+    );
+    return results.flatMap((result, index) => ('error' in result && result.status === 409 ? [(records[index] as ResourceRecord).path] : []));
+  }
+
   async replaceResource(record: ResourceRecord): Promise<ResourceRecord> {
     if (record.revision === undefined) throw new Error(`replaceResource(${record.path}) needs the revision it was read at`);
-    const doc: ResourceDoc = { kind: 'resource', path: record.path, content_type: record.contentType, data: record.data };
     try {
-      const result = await this.db.put({ _id: resourceKey(record.path), _rev: record.revision, ...doc });
+      const result = await this.db.put({ _id: resourceKey(record.path), _rev: record.revision, ...toDoc(record) });
       return { ...record, revision: result.rev };
     } catch (error) {
       if (isStatus(error, 409)) throw new RevisionConflictError(record.path);
@@ -267,6 +272,10 @@ class PouchStorage implements Storage {
       if (!isStatus(error, 409) && !isStatus(error, 404)) throw error;
     }
   }
+}
+
+function toDoc(record: ResourceRecord): ResourceDoc {
+  return { kind: 'resource', path: record.path, content_type: record.contentType, data: record.data };
 }
 
 function toResource(doc: ResourceDoc & { _rev?: string }): ResourceRecord {

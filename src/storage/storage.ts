@@ -42,6 +42,8 @@ export interface Storage {
   readResource(path: string): Promise<ResourceRecord | undefined>;
   /** Stores a new resource; throws AlreadyExistsError when the path is taken. */
   insertResource(record: ResourceRecord): Promise<ResourceRecord>;
+  /** Stores many new resources at once (seeding, imports); answers the paths that existed already. */
+  insertResources(records: readonly ResourceRecord[]): Promise<string[]>;
   /** Replaces a resource read at `record.revision`; throws RevisionConflictError if it changed since. */
   replaceResource(record: ResourceRecord): Promise<ResourceRecord>;
   /** Direct children of a pool in name order; the cost grows with the page, not the pool. */
