@@ -41,6 +41,7 @@ interface Worker {
 }
 
 const workerFile = fileURLToPath(new URL('./hash-worker.ts', import.meta.url));
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export function createPasswordHasher(options: HasherOptions): PasswordHasher {
   const workers: Worker[] = [];
@@ -50,9 +51,10 @@ export function createPasswordHasher(options: HasherOptions): PasswordHasher {
   let dummyHash: Promise<string> | undefined;
 
   function startWorker(): Worker {
-    // Children run the TypeScript file through the same loader as the parent.
+    // Children run the TypeScript file through tsx, resolved from the project root whatever the cwd.
     const child = fork(workerFile, [], {
-      execArgv: ['--import', import.meta.resolve('tsx')],
+      cwd: projectRoot,
+      execArgv: ['--import', 'tsx'],
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -38,8 +38,12 @@ export async function validateSheetInput(options: {
     return [{ sheet, fields }];
   });
 
+  // A sheet nobody may set in this mode is a matter of its fields (400), not of the caller's rights (403).
+  const isSettable = mode === 'create' ? isCreatable : isEditable;
   const denied = sheets.filter(
-    ({ sheet }) => !can(roles, mode === 'create' ? { kind: 'create-sheet', sheet, type } : { kind: 'edit-sheet', sheet, type }),
+    ({ sheet }) =>
+      Object.values(sheet.fields).some(isSettable) &&
+      !can(roles, mode === 'create' ? { kind: 'create-sheet', sheet, type } : { kind: 'edit-sheet', sheet, type }),
   );
   if (denied.length > 0) {
     throw new ApiError(

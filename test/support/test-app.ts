@@ -1,0 +1,60 @@
+// A fresh app on PouchDB's memory adapter with a clock the test moves: the same code path as production.
+import { randomUUID } from 'node:crypto';
+import supertest from 'supertest';
+import { createApp, type App } from '../../src/app.ts';
+import { createManualClock } from '../../src/clock.ts';
+import { readConfig, type Config } from '../../src/config.ts';
+import { silentLogger, type Logger } from '../../src/log.ts';
+
+export interface TestApp {
+  app: App;
+  http: supertest.Agent;
+  clock: ReturnType<typeof createManualClock>;
+  close(): Promise<void>;
+}
+
+export const publicUrl = 'http://localhost:6541';
+
+/** `env` takes the same variables as the server, e.g. `{ TOKEN_IDLE_SECONDS: '60' }`. */
+export async function startTestApp(options: { env?: Record<string, string>; log?: Logger; clockStart?: number } = {}): Promise<TestApp> {
+  const config: Config = readConfig({ PUBLIC_URL: publicUrl, HASH_CONCURRENCY: '1', ...options.env });
+  const clock = createManualClock(options.clockStart);
+  const app = await createApp({
+    config,
+    clock,
+    log: options.log ?? silentLogger,
+    database: { adapter: 'memory', name: `test-${randomUUID()}` },
+  });
+  return { app, http: supertest.agent(app.express), clock, close: () => app.close() };
+}
+
+export const ids = {
+  user: 'adhocracy_core.resources.principal.IUser',
+  basicPool: 'adhocracy_core.resources.pool.IBasicPool',
+  userBasic: 'adhocracy_core.sheets.principal.IUserBasic',
+  userExtended: 'adhocracy_core.sheets.principal.IUserExtended',
+  password: 'adhocracy_core.sheets.principal.IPasswordAuthentication',
+  permissions: 'adhocracy_core.sheets.principal.IPermissions',
+  metadata: 'adhocracy_core.sheets.metadata.IMetadata',
+  name: 'adhocracy_core.sheets.name.IName',
+  pool: 'adhocracy_core.sheets.pool.IPool',
+  title: 'adhocracy_core.sheets.title.ITitle',
+} as const;
+
+export function registrationBody(name: string, email: string, password = 'EckVocUbs3') {
+  return {
+    content_type: ids.user,
+    data: {
+      [ids.userBasic]: { name },
+      [ids.userExtended]: { email },
+      [ids.password]: { password },
+    },
+  };
+}
+
+/** Registers and logs in a user; answers its path and token. */
+export async function registerAndLogIn(http: supertest.Agent, name: string, email = `${name.toLowerCase().replace(/\W/g, '')}@example.org`, password = 'EckVocUbs3') {
+  const registered = await http.post('/principals/users').send(registrationBody(name, email, password)).expect(200);
+  const login = await http.post('/login_username').send({ name, password }).expect(200);
+  return { path: registered.body.path as string, token: login.body.user_token as string };
+}
