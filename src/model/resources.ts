@@ -81,7 +81,7 @@ export function createResourceService(deps: {
     return typeof value === 'string' ? value : undefined;
   }
 
-  /** Applies the named field options that change a value before it is stored. */
+  /** Checks passwords against the policy and turns references into paths; hashing comes later. */
   async function prepareValues(data: SheetData): Promise<SheetData> {
     const errors: ErrorDetail[] = [];
     const prepared: SheetData = {};
@@ -94,7 +94,7 @@ export function createResourceService(deps: {
         if (field.hashed) {
           const problem = checkPasswordPolicy(String(value), passwordPolicy);
           if (problem) errors.push({ location: 'body', name, description: `${fieldName} ${problem}`, code: 'invalid_value' });
-          else (prepared[sheetId] as Record<string, unknown>)[fieldName] = await hasher.hash(String(value));
+          else (prepared[sheetId] as Record<string, unknown>)[fieldName] = value;
         } else if (field.valuetype === 'adhocracy_core.schema.Reference') {
           const resolved = await resolveReferences(field, value, name, errors);
           (prepared[sheetId] as Record<string, unknown>)[fieldName] = resolved;
@@ -105,6 +105,22 @@ export function createResourceService(deps: {
     }
     if (errors.length > 0) throw invalidInput(errors);
     return prepared;
+  }
+
+  /**
+   * Replaces clear passwords by their hashes. It runs after the unique values are claimed, so that a
+   * duplicate registration is refused before it costs a hash.
+   */
+  async function hashPasswords(data: SheetData): Promise<SheetData> {
+    const hashed: SheetData = {};
+    for (const [sheetId, fields] of Object.entries(data)) {
+      const sheet = registry.sheets.get(sheetId) as Sheet;
+      hashed[sheetId] = { ...fields };
+      for (const [fieldName, value] of Object.entries(fields)) {
+        if (sheet.fields[fieldName]?.hashed) (hashed[sheetId] as Record<string, unknown>)[fieldName] = await hasher.hash(String(value));
+      }
+    }
+    return hashed;
   }
 
   async function resolveReferences(field: FieldDefinition, value: unknown, name: string, errors: ErrorDetail[]) {
@@ -167,9 +183,14 @@ export function createResourceService(deps: {
       for (;;) {
         const { name, chosen } = await nameFor(pool, type, prepared);
         const path = childPath(pool.path, name);
+        const claims = await unique.claimAll(type, prepared, path);
         const stored: SheetData = {};
-        for (const sheet of storedSheets(type)) {
-          stored[sheet.id] = { ...defaultsOf(sheet), ...prepared[sheet.id] };
+        try {
+          const hashed = await hashPasswords(prepared);
+          for (const sheet of storedSheets(type)) stored[sheet.id] = { ...defaultsOf(sheet), ...hashed[sheet.id] };
+        } catch (error) {
+          await claims.release();
+          throw error;
         }
         if (stored[metadataSheet]) {
           const creator = principal.userPath ?? null;
@@ -181,7 +202,6 @@ export function createResourceService(deps: {
             modification_date: now,
           });
         }
-        const claims = await unique.claimAll(type, prepared, path);
         try {
           const record = await storage.insertResource({ path, contentType: type.id, data: stored });
           return {
@@ -199,10 +219,11 @@ export function createResourceService(deps: {
 
     async update({ resource, type, data, principal, currentPassword }) {
       await checkCurrentPassword(data, principal, currentPassword);
-      const prepared = await prepareValues(data);
-      const claims = await unique.claimAll(type, prepared, resource.path);
+      const checked = await prepareValues(data);
+      const claims = await unique.claimAll(type, checked, resource.path);
       let current = resource;
       try {
+        const prepared = await hashPasswords(checked);
         for (let attempt = 1; ; attempt += 1) {
           const next = mergeChanges(current, prepared, principal, new Date(clock.now()).toISOString());
           try {
