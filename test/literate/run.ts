@@ -1,0 +1,213 @@
+// Executes a literate spec file against a fresh test app: each request in order, each answer checked.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Response } from 'supertest';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { formatPattern, matchPattern, matchText, substitute, type Captures, type MatchResult } from './expect.ts';
+import { parseSpec, SpecError, type Method, type RequestStep, type ResponseExpectation } from './parse.ts';
+
+export interface SpecResult {
+  file: string;
+  requests: number;
+}
+
+/** What was actually sent, after substitution; kept for the failure message. */
+interface SentRequest {
+  method: Method;
+  target: string;
+  headers: Array<[string, string]>;
+  body: string | undefined;
+}
+
+const userTokenHeader = 'X-User-Token';
+const actAsHeader = 'as';
+
+export async function runSpecFile(file: string): Promise<SpecResult> {
+  const shownFile = showFileName(file);
+  const steps = parseSpec(await readFile(file, 'utf8'), shownFile);
+  const test = await startTestApp();
+  let captures: Captures = new Map();
+  let requests = 0;
+  try {
+    for (const step of steps) {
+      if (step.kind === 'clock') {
+        test.clock.advance(step.milliseconds);
+        continue;
+      }
+      captures = await runRequest(test, step, captures, shownFile);
+      requests++;
+    }
+  } finally {
+    await test.close();
+  }
+  return { file: shownFile, requests };
+}
+
+/** Relative to the working directory when below it, as editors and terminals make such paths clickable. */
+function showFileName(file: string): string {
+  const relative = path.relative(process.cwd(), path.resolve(file));
+  return relative.startsWith('..') || path.isAbsolute(relative) ? path.resolve(file) : relative;
+}
+
+async function runRequest(test: TestApp, step: RequestStep, captures: Captures, file: string): Promise<Captures> {
+  const sent = inSpecContext(file, step.line, () => prepareRequest(step, captures));
+  let request = callAgent(test, sent.method, sent.target).ok(() => true);
+  for (const [name, value] of sent.headers) request = request.set(name, value);
+  if (sent.body !== undefined) request = request.send(sent.body);
+  const response = await request;
+  return checkResponse(step.response, response, captures, { file, sent, requestLine: step.line });
+}
+
+function callAgent(test: TestApp, method: Method, target: string) {
+  switch (method) {
+    case 'GET':
+      return test.http.get(target);
+    case 'HEAD':
+      return test.http.head(target);
+    case 'POST':
+      return test.http.post(target);
+    case 'PUT':
+      return test.http.put(target);
+    case 'PATCH':
+      return test.http.patch(target);
+    case 'DELETE':
+      return test.http.delete(target);
+    case 'OPTIONS':
+      return test.http.options(target);
+  }
+}
+
+function prepareRequest(step: RequestStep, captures: Captures): SentRequest {
+  const headers = step.headers.map(({ name, value }): [string, string] => {
+    if (name.toLowerCase() !== actAsHeader) return [name, substitute(value, captures)];
+    const token = captures.get(`${value}_token`);
+    if (token === undefined) {
+      throw new Error(`\`As: ${value}\` needs a capture named ${value}_token; capture it from the login answer with "user_token": "{{=${value}_token}}"`);
+    }
+    return [userTokenHeader, token];
+  });
+  const hasContentType = headers.some(([name]) => name.toLowerCase() === 'content-type');
+  if (step.body !== undefined && !hasContentType) headers.push(['Content-Type', 'application/json']);
+  const contentType = headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
+  const body = step.body === undefined ? undefined : /json/i.test(contentType) ? substituteInJson(step.body, captures) : substitute(step.body, captures);
+  return { method: step.method, target: toRequestTarget(substitute(step.target, captures)), headers, body };
+}
+
+/** A captured resource URL (`{{anna}}`) can stand for the path: the agent wants only path and query. */
+function toRequestTarget(target: string): string {
+  if (!/^https?:\/\//i.test(target)) return target;
+  const url = new URL(target);
+  return url.pathname + url.search;
+}
+
+/** Inside JSON strings a captured value is escaped as a JSON string's content; outside it goes in as written. */
+function substituteInJson(text: string, captures: Captures): string {
+  let result = '';
+  let start = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (char === '\\' && inString) {
+      index++;
+    } else if (char === '"') {
+      const piece = text.slice(start, index);
+      result += inString ? substitute(piece, captures, (value) => JSON.stringify(value).slice(1, -1)) : substitute(piece, captures);
+      result += char;
+      start = index + 1;
+      inString = !inString;
+    }
+  }
+  return result + substitute(text.slice(start), captures);
+}
+
+interface FailureContext {
+  file: string;
+  sent: SentRequest;
+  requestLine: number;
+}
+
+function checkResponse(expected: ResponseExpectation, response: Response, captures: Captures, context: FailureContext): Captures {
+  const actualBody = readBody(response);
+  function fail(line: number, summary: string): never {
+    throw new SpecError(context.file, line, `${summary}\n\n${describeExchange(expected, response, actualBody, captures, context)}`);
+  }
+
+  if (response.status !== expected.status) fail(expected.line, `expected status ${expected.status}, got ${response.status}`);
+
+  let current = captures;
+  for (const header of expected.headers) {
+    const actual = readHeader(response, header.name);
+    if (actual === undefined) fail(header.line, `expected a ${header.name} header, the response has none`);
+    const result: MatchResult = inSpecContext(context.file, header.line, () => matchText(header.value, actual, current));
+    if (!result.ok) fail(header.line, `header ${header.name} does not match: ${result.reason}`);
+    current = result.captures;
+  }
+
+  if (expected.body !== undefined) {
+    const pattern = expected.body;
+    const result: MatchResult = inSpecContext(context.file, expected.line, () => matchPattern(pattern, actualBody, current));
+    if (!result.ok) fail(expected.line, `response body does not match at ${result.path}: ${result.reason}`);
+    current = result.captures;
+  }
+  return current;
+}
+
+/** JSON when it parses, else the text as one string, so that any answer can be matched and shown. */
+function readBody(response: Response): unknown {
+  const text: string = response.text ?? '';
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function readHeader(response: Response, name: string): string | undefined {
+  const value: unknown = response.headers[name.toLowerCase()];
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? value.join(', ') : String(value);
+}
+
+/** A spec mistake found while running (an unknown capture, `As:` without a token) is reported at its line. */
+function inSpecContext<T>(file: string, line: number, action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    if (error instanceof Error && !(error instanceof SpecError)) {
+      throw new SpecError(file, line, error.message);
+    }
+    throw error;
+  }
+}
+
+function describeExchange(expected: ResponseExpectation, response: Response, actualBody: unknown, captures: Captures, context: FailureContext): string {
+  const { sent } = context;
+  const request = [`${sent.method} ${sent.target}`, ...sent.headers.map(([name, value]) => `${name}: ${value}`)];
+  if (sent.body !== undefined) request.push('', sent.body);
+
+  const expectedLines = [String(expected.status), ...expected.headers.map((header) => `${header.name}: ${header.value}`)];
+  if (expected.body !== undefined) expectedLines.push('', formatPattern(expected.body, captures));
+
+  const actualLines = [String(response.status), ...expected.headers.map((header) => `${header.name}: ${readHeader(response, header.name) ?? '(none)'}`)];
+  if (actualBody !== undefined) actualLines.push('', typeof actualBody === 'string' ? actualBody : JSON.stringify(actualBody, null, 2));
+
+  return [
+    `request (${context.file}:${context.requestLine}):`,
+    indent(request),
+    '',
+    `expected (${context.file}:${expected.line}):`,
+    indent(expectedLines),
+    '',
+    'actual:',
+    indent(actualLines),
+  ].join('\n');
+}
+
+function indent(lines: string[]): string {
+  return lines
+    .join('\n')
+    .split('\n')
+    .map((line) => (line === '' ? '' : `    ${line}`))
+    .join('\n');
+}
