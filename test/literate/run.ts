@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Response } from 'supertest';
+import { userTokenHeader } from '../../src/rest/headers.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { formatPattern, matchPattern, matchText, substitute, type Captures, type MatchResult } from './expect.ts';
 import { parseSpec, SpecError, type Method, type RequestStep, type ResponseExpectation } from './parse.ts';
@@ -19,7 +20,7 @@ interface SentRequest {
   body: string | undefined;
 }
 
-const userTokenHeader = 'X-User-Token';
+/** The pseudo-header `As: NAME`, sent as the user token captured under NAME_token. */
 const actAsHeader = 'as';
 
 export async function runSpecFile(file: string): Promise<SpecResult> {
