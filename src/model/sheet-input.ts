@@ -93,7 +93,8 @@ async function validateSheet(
   const instance = Object.assign(new sheet.schema(), values);
   const failures = await validate(instance, { skipMissingProperties: true, forbidUnknownValues: false });
   for (const failure of failures) {
-    const description = Object.values(failure.constraints ?? {})[0] ?? `${failure.property} is invalid`;
+    // Decorators apply bottom-up, so the last failed constraint is the one written first (the type check).
+    const description = Object.values(failure.constraints ?? {}).at(-1) ?? `${failure.property} is invalid`;
     errors.push(bodyError(`data.${sheet.id}.${failure.property}`, description, 'invalid_value'));
     delete values[failure.property];
   }

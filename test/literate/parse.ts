@@ -35,7 +35,14 @@ export interface ClockStep {
   milliseconds: number;
 }
 
-export type Step = RequestStep | ClockStep;
+/** Settings of the app a spec runs against, as environment variables of the server; before any request. */
+export interface ServerStep {
+  kind: 'server';
+  line: number;
+  env: Record<string, string>;
+}
+
+export type Step = RequestStep | ClockStep | ServerStep;
 
 export const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type Method = (typeof methods)[number];
@@ -109,6 +116,12 @@ export function parseSpec(markdown: string, file: string): Step[] {
         requirePendingAnswered(fence);
         steps.push(...parseClock(fence, file));
         break;
+      case 'server':
+        if (steps.some((step) => step.kind !== 'server') || pending) {
+          throw new SpecError(file, fence.line, 'a server block must come before the first request or clock block');
+        }
+        steps.push(parseServer(fence, file));
+        break;
     }
   }
   if (pending) throw new SpecError(file, pending.line, 'the request has no http-response block after it');
@@ -177,6 +190,17 @@ const millisecondsPer: Readonly<Record<string, number>> = {
 };
 
 /** `advance 3 hours`, `advance 59 minutes 59 seconds`: one step per line. */
+function parseServer(fence: Fence, file: string): ServerStep {
+  const env: Record<string, string> = {};
+  for (const [index, text] of fence.content.entries()) {
+    if (text.trim() === '') continue;
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(text.trim());
+    if (!match) throw new SpecError(file, fence.line + 1 + index, `expected a setting like \`ADMIN_NAME=admin\`, found ${JSON.stringify(text.trim())}`);
+    env[match[1] as string] = match[2] as string;
+  }
+  return { kind: 'server', line: fence.line, env };
+}
+
 function parseClock(fence: Fence, file: string): ClockStep[] {
   const steps: ClockStep[] = [];
   for (const [index, text] of fence.content.entries()) {

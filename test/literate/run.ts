@@ -26,11 +26,13 @@ const actAsHeader = 'as';
 export async function runSpecFile(file: string): Promise<SpecResult> {
   const shownFile = showFileName(file);
   const steps = parseSpec(await readFile(file, 'utf8'), shownFile);
-  const test = await startTestApp();
+  const env = Object.assign({}, ...steps.flatMap((step) => (step.kind === 'server' ? [step.env] : []))) as Record<string, string>;
+  const test = await startTestApp({ env });
   let captures: Captures = new Map();
   let requests = 0;
   try {
     for (const step of steps) {
+      if (step.kind === 'server') continue;
       if (step.kind === 'clock') {
         test.clock.advance(step.milliseconds);
         continue;
