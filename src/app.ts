@@ -59,7 +59,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     usersPool: usersPoolPath,
     onBackgroundError: (error) => log.error('session_touch_failed', describeError(error)),
   });
-  const resources = createResourceService({ storage, registry, hasher, sessions, clock, codec, passwordPolicy: config.password });
+  const resources = createResourceService({ storage, registry, hasher, sessions, clock, codec });
   const login = createLogin({
     resources,
     hasher,
@@ -71,7 +71,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   try {
     await ensureInitialTree(storage, registry, new Date(clock.now()).toISOString());
-    if (config.admin) await ensureAdmin({ admin: config.admin, storage, registry, resources, log });
+    if (config.admin) await ensureAdmin({ admin: config.admin, storage, registry, resources, log, passwordPolicy: config.password });
   } catch (error) {
     await hasher.close();
     await storage.close();

@@ -4,7 +4,7 @@ import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { userNameScope } from './model/login.ts';
 import { nameSheet, type ResourceService } from './model/resources.ts';
-import { validateSheetInput } from './model/sheet-input.ts';
+import { validateSheetInput, type PasswordPolicy } from './model/sheet-input.ts';
 import type { Registry } from './registry.ts';
 import { groupsServiceType, principalsServiceType, usersServiceType, userType } from './resources/principal.ts';
 import { rootPoolType } from './resources/pool.ts';
@@ -50,8 +50,9 @@ export async function ensureAdmin(options: {
   registry: Registry;
   resources: ResourceService;
   log: Logger;
+  passwordPolicy: PasswordPolicy;
 }): Promise<void> {
-  const { admin, storage, registry, resources, log } = options;
+  const { admin, storage, registry, resources, log, passwordPolicy } = options;
   if (await resources.findByUnique(userNameScope, admin.name)) return;
   const pool = await storage.readResource(usersPoolPath);
   if (!pool) throw new Error(`${usersPoolPath} is missing`);
@@ -60,6 +61,7 @@ export async function ensureAdmin(options: {
     type: userType,
     mode: 'create',
     roles: new Set(['everyone', 'authenticated', 'admin']),
+    passwordPolicy,
     data: {
       'adhocracy_core.sheets.principal.IUserBasic': { name: admin.name },
       'adhocracy_core.sheets.principal.IUserExtended': { email: admin.email },

@@ -21,11 +21,6 @@ export interface UpdatedResources {
   changed_descendants: string[];
 }
 
-export interface PasswordPolicy {
-  minLength: number;
-  maxLength: number;
-}
-
 export interface ResourceService {
   create(request: { pool: ResourceRecord; type: ResourceType; data: SheetData; principal: Principal }): Promise<{
     record: ResourceRecord;
@@ -56,9 +51,8 @@ export function createResourceService(deps: {
   sessions: Sessions;
   clock: Clock;
   codec: PathCodec;
-  passwordPolicy: PasswordPolicy;
 }): ResourceService {
-  const { storage, registry, hasher, sessions, clock, codec, passwordPolicy } = deps;
+  const { storage, registry, hasher, sessions, clock, codec } = deps;
   const unique = createUniqueValues({ storage, registry, clock });
 
   function storedSheets(type: ResourceType): Sheet[] {
@@ -81,7 +75,7 @@ export function createResourceService(deps: {
     return typeof value === 'string' ? value : undefined;
   }
 
-  /** Checks passwords against the policy and turns references into paths; hashing comes later. */
+  /** Turns references into paths, checking that they exist; hashing comes later. */
   async function prepareValues(data: SheetData): Promise<SheetData> {
     const errors: ErrorDetail[] = [];
     const prepared: SheetData = {};
@@ -91,11 +85,7 @@ export function createResourceService(deps: {
       for (const [fieldName, value] of Object.entries(fields)) {
         const field = sheet.fields[fieldName] as FieldDefinition;
         const name = `data.${sheetId}.${fieldName}`;
-        if (field.hashed) {
-          const problem = checkPasswordPolicy(String(value), passwordPolicy);
-          if (problem) errors.push({ location: 'body', name, description: `${fieldName} ${problem}`, code: 'invalid_value' });
-          else (prepared[sheetId] as Record<string, unknown>)[fieldName] = value;
-        } else if (field.valuetype === 'adhocracy_core.schema.Reference') {
+        if (field.valuetype === 'adhocracy_core.schema.Reference') {
           const resolved = await resolveReferences(field, value, name, errors);
           (prepared[sheetId] as Record<string, unknown>)[fieldName] = resolved;
         } else {
@@ -292,12 +282,4 @@ function defaultsOf(sheet: Sheet): Record<string, unknown> {
     if (field.default !== undefined) defaults[fieldName] = structuredClone(field.default);
   }
   return defaults;
-}
-
-/** Length limits count characters (code points), not UTF-16 units. */
-export function checkPasswordPolicy(password: string, policy: PasswordPolicy): string | undefined {
-  const length = [...password].length;
-  if (length < policy.minLength) return `must be at least ${policy.minLength} characters long`;
-  if (length > policy.maxLength) return `must be at most ${policy.maxLength} characters long`;
-  return undefined;
 }

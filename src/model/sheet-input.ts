@@ -19,8 +19,9 @@ export async function validateSheetInput(options: {
   data: unknown;
   mode: InputMode;
   roles: ReadonlySet<Role>;
+  passwordPolicy: PasswordPolicy;
 }): Promise<SheetData> {
-  const { registry, type, data, mode, roles } = options;
+  const { registry, type, data, mode, roles, passwordPolicy } = options;
   if (!isPlainObject(data)) throw invalidInput([bodyError('data', 'data must be an object of sheets', 'not_an_object')]);
 
   const errors: ErrorDetail[] = [];
@@ -58,7 +59,7 @@ export async function validateSheetInput(options: {
   }
 
   for (const { sheet, fields } of sheets) {
-    const result = await validateSheet(sheet, fields, mode);
+    const result = await validateSheet(sheet, fields, mode, passwordPolicy);
     errors.push(...result.errors);
     accepted[sheet.id] = result.values;
   }
@@ -71,6 +72,7 @@ async function validateSheet(
   sheet: Sheet,
   fields: Record<string, unknown>,
   mode: InputMode,
+  passwordPolicy: PasswordPolicy,
 ): Promise<{ values: Record<string, unknown>; errors: ErrorDetail[] }> {
   const errors: ErrorDetail[] = [];
   const values: Record<string, unknown> = {};
@@ -98,6 +100,13 @@ async function validateSheet(
     errors.push(bodyError(`data.${sheet.id}.${failure.property}`, description, 'invalid_value'));
     delete values[failure.property];
   }
+  for (const [fieldName, value] of Object.entries(values)) {
+    const problem = sheet.fields[fieldName]?.hashed ? checkPasswordPolicy(String(value), passwordPolicy) : undefined;
+    if (problem) {
+      errors.push(bodyError(`data.${sheet.id}.${fieldName}`, `${fieldName} ${problem}`, 'invalid_value'));
+      delete values[fieldName];
+    }
+  }
   return { values, errors };
 }
 
@@ -110,6 +119,19 @@ function missingMandatoryFields(sheets: readonly Sheet[], given: Record<string, 
       })
       .map(([fieldName]) => bodyError(`data.${sheet.id}.${fieldName}`, `${fieldName} is required`, 'required')),
   );
+}
+
+export interface PasswordPolicy {
+  minLength: number;
+  maxLength: number;
+}
+
+/** Length limits count characters (code points), not UTF-16 units. */
+export function checkPasswordPolicy(password: string, policy: PasswordPolicy): string | undefined {
+  const length = [...password].length;
+  if (length < policy.minLength) return `must be at least ${policy.minLength} characters long`;
+  if (length > policy.maxLength) return `must be at most ${policy.maxLength} characters long`;
+  return undefined;
 }
 
 function bodyError(name: string, description: string, code: string): ErrorDetail {

@@ -6,7 +6,7 @@ import { readBodyObject } from './body-shape.ts';
 import { serializeChange } from './serialize.ts';
 import type { View } from './view.ts';
 
-export const postResource: View = async (request, { registry, resources, codec }) => {
+export const postResource: View = async (request, { registry, resources, codec, config }) => {
   const { context: pool, type: poolType, principal } = request;
   const roles = rolesOn(principal, pool);
   const body = readBodyObject(request.body, ['content_type', 'data'], ['content_type']);
@@ -20,7 +20,7 @@ export const postResource: View = async (request, { registry, resources, codec }
   }
   if (!can(roles, { kind: 'create', type })) throw forbidden('content_type', `You may not create ${contentType} here`, 'body');
 
-  const data = await validateSheetInput({ registry, type, data: body.data ?? {}, mode: 'create', roles });
+  const data = await validateSheetInput({ registry, type, data: body.data ?? {}, mode: 'create', roles, passwordPolicy: config.password });
   const { record, updated } = await resources.create({ pool, type, data, principal });
   return { body: serializeChange(record, updated, codec) };
 };

@@ -7,7 +7,7 @@ import { userPasswordHeader } from './headers.ts';
 import { serializeChange } from './serialize.ts';
 import type { View } from './view.ts';
 
-export const putResource: View = async (request, { registry, resources, codec }) => {
+export const putResource: View = async (request, { registry, resources, codec, config }) => {
   const { context: resource, type, principal } = request;
   const roles = rolesOn(principal, resource);
   if (!can(roles, { kind: 'edit', type })) throw forbidden('path', 'You may not edit this resource');
@@ -16,7 +16,7 @@ export const putResource: View = async (request, { registry, resources, codec })
     throw badRequest('body', 'content_type', `content_type must be ${type.id} or left out`);
   }
 
-  const data = await validateSheetInput({ registry, type, data: body.data, mode: 'edit', roles });
+  const data = await validateSheetInput({ registry, type, data: body.data, mode: 'edit', roles, passwordPolicy: config.password });
   const currentPassword = request.header(userPasswordHeader);
   const { record, updated } = await resources.update({ resource, type, data, principal, currentPassword });
   return { body: serializeChange(record, updated, codec) };

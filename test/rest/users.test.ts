@@ -279,7 +279,7 @@ describe('rest/users', () => {
       assert.deepEqual(seen.body.data[ids.permissions].roles, ['admin']);
       const { ensureAdmin } = await import('../../src/bootstrap.ts');
       const { services } = t.app;
-      await ensureAdmin({ ...services, admin: { name: 'Admin', email: 'other@example.org', password: 'another-password' } });
+      await ensureAdmin({ ...services, passwordPolicy: services.config.password, admin: { name: 'Admin', email: 'other@example.org', password: 'another-password' } });
       await t.http.post('/login_username').send({ name: 'admin', password: 'admin-password' }).expect(200);
       const users = await t.http.get('/principals/users/').expect(200);
       assert.equal(users.body.data[ids.pool].count, 1);
