@@ -11,10 +11,17 @@ export const getResource: View = async (request, { registry, storage, codec }) =
   const roles = rolesOn(principal, context);
   if (!can(roles, { kind: 'view', type })) throw forbidden('path', 'You may not view this resource');
   const query = parsePoolQuery(request.query, isPoolKind(type.kind));
+  const canViewType = (typeId: string) => {
+    const childType = registry.resourceTypes.get(typeId);
+    return childType !== undefined && can(rolesOn(principal), { kind: 'view', type: childType });
+  };
 
   let listing: PoolListing | undefined;
   if (isPoolKind(type.kind)) {
-    const count = await storage.countChildren(context.path);
+    const counts = await storage.childCounts(context.path);
+    const count = Object.entries(counts)
+      .filter(([typeId, number]) => number > 0 && canViewType(typeId))
+      .reduce((sum, [, number]) => sum + number, 0);
     if (query.elements === 'omit') {
       listing = { elements: [], count };
     } else {

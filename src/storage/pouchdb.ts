@@ -23,7 +23,7 @@ PouchDB.plugin(memoryAdapter);
  *   range `<pool path>|…` in name order and grandchildren (`<pool path><name>/|…`) fall outside it;
  * - a unique value is `unique:<scope>:<normalized value>`, so the store itself refuses a duplicate;
  * - a session is `session:<user path>|<session id>`, so a user's sessions are one range;
- * - a counter is `counter:<name>`.
+ * - a counter is `counter:<name>`, and the counts of a pool's children by type are `counts:<pool path>`.
  * `|` cannot occur in a child name, and no id starts with `_`, which CouchDB reserves.
  */
 const highKey = '\ufff0';
@@ -35,6 +35,7 @@ export function resourceKey(path: string): string {
 
 const childrenRange = (parent: string) => ({ startkey: `${parent}|`, endkey: `${parent}|${highKey}` });
 const uniqueKey = (scope: string, key: string) => `unique:${scope}:${key}`;
+const countsKey = (parent: string) => `counts:${parent}`;
 const sessionKey = (userPath: string, id: string) => `session:${userPath}|${id}`;
 const sessionsRange = (userPath: string) => ({ startkey: `session:${userPath}|`, endkey: `session:${userPath}|${highKey}` });
 
@@ -56,7 +57,12 @@ interface CounterDoc {
   kind: 'counter';
   value: number;
 }
-type Doc = ResourceDoc | SessionDoc | UniqueDoc | CounterDoc;
+/** How many children of each content type a pool has, so that counting never scans a large pool. */
+interface CountsDoc {
+  kind: 'counts';
+  byType: Record<string, number>;
+}
+type Doc = ResourceDoc | SessionDoc | UniqueDoc | CounterDoc | CountsDoc;
 type Db = PouchDB.Database<Doc>;
 
 export type PouchLocation =
@@ -82,8 +88,8 @@ export async function openPouchStorage(location: PouchLocation): Promise<Storage
 }
 
 class PouchStorage implements Storage {
-  /** In-process queue per counter, so that concurrent increments here do not fight over one revision. */
-  private readonly counterQueues = new Map<string, Promise<unknown>>();
+  /** In-process queues of read-change-write cycles, per document id. */
+  private readonly docQueues = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly db: Db,
@@ -97,20 +103,36 @@ class PouchStorage implements Storage {
 
   async insertResource(record: ResourceRecord): Promise<ResourceRecord> {
     const id = resourceKey(record.path);
+    let rev: string;
     try {
-      const result = await this.db.put({ _id: id, ...toDoc(record) });
-      return { ...record, revision: result.rev };
+      rev = (await this.db.put({ _id: id, ...toDoc(record) })).rev;
     } catch (error) {
       if (isStatus(error, 409)) throw new AlreadyExistsError(record.path);
       throw error;
     }
+    const parent = parentPath(record.path);
+    if (parent !== undefined) await this.adjustChildCounts(parent, { [record.contentType]: 1 });
+    return { ...record, revision: rev };
   }
 
   async insertResources(records: readonly ResourceRecord[]): Promise<string[]> {
-    const results = await this.db.bulkDocs(
-      records.map((record) => ({ _id: resourceKey(record.path), ...toDoc(record) })),
-    );
-    return results.flatMap((result, index) => ('error' in result && result.status === 409 ? [(records[index] as ResourceRecord).path] : []));
+    const results = await this.db.bulkDocs(records.map((record) => ({ _id: resourceKey(record.path), ...toDoc(record) })));
+    const existing: string[] = [];
+    const added = new Map<string, Record<string, number>>();
+    results.forEach((result, index) => {
+      const record = records[index] as ResourceRecord;
+      if ('error' in result && result.error) {
+        if (result.status === 409) existing.push(record.path);
+        return;
+      }
+      const parent = parentPath(record.path);
+      if (parent === undefined) return;
+      const deltas = added.get(parent) ?? {};
+      deltas[record.contentType] = (deltas[record.contentType] ?? 0) + 1;
+      added.set(parent, deltas);
+    });
+    for (const [parent, deltas] of added) await this.adjustChildCounts(parent, deltas);
+    return existing;
   }
 
   async replaceResource(record: ResourceRecord): Promise<ResourceRecord> {
@@ -134,33 +156,54 @@ class PouchStorage implements Storage {
     return result.rows.flatMap((row) => (row.doc && row.doc.kind === 'resource' ? [toResource(row.doc)] : []));
   }
 
-  async countChildren(parent: string): Promise<number> {
-    const result = await this.db.allDocs(childrenRange(parent));
-    return result.rows.length;
+  async childCounts(parent: string): Promise<Record<string, number>> {
+    const doc = await this.getDoc(countsKey(parent));
+    return doc && doc.kind === 'counts' ? doc.byType : {};
   }
 
   incrementCounter(name: string): Promise<number> {
-    const previous = this.counterQueues.get(name) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.incrementCounterNow(`counter:${name}`));
-    this.counterQueues.set(name, next);
-    void next.finally(() => {
-      if (this.counterQueues.get(name) === next) this.counterQueues.delete(name);
-    }).catch(() => undefined);
-    return next;
+    return this.updateDoc(`counter:${name}`, (current) => ({
+      kind: 'counter' as const,
+      value: current && current.kind === 'counter' ? current.value + 1 : 0,
+    })).then((doc) => doc.value);
   }
 
-  /** Optimistic increment: another process sharing the database makes the put conflict, so re-read. */
-  private async incrementCounterNow(id: string): Promise<number> {
-    for (;;) {
-      const current = await this.getDoc(id);
-      const value = current && current.kind === 'counter' ? current.value + 1 : 0;
-      try {
-        await this.db.put({ _id: id, ...(current ? { _rev: current._rev } : {}), kind: 'counter', value });
-        return value;
-      } catch (error) {
-        if (!isStatus(error, 409)) throw error;
+  /** Adds children of some types to a pool's counts; a pool without counts has had no children yet. */
+  private adjustChildCounts(parent: string, deltas: Record<string, number>): Promise<unknown> {
+    return this.updateDoc(countsKey(parent), (current) => {
+      const byType = { ...(current && current.kind === 'counts' ? current.byType : {}) };
+      for (const [type, delta] of Object.entries(deltas)) byType[type] = Math.max(0, (byType[type] ?? 0) + delta);
+      return { kind: 'counts' as const, byType };
+    });
+  }
+
+  /**
+   * Read, change and write one document, queued per id in this process so that concurrent changes here
+   * do not fight over one revision; another process sharing the database makes the put conflict, so
+   * re-read and change again.
+   */
+  private updateDoc<D extends Doc>(id: string, change: (current: Doc | undefined) => D | Promise<D>): Promise<D> {
+    const previous = this.docQueues.get(id) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(async () => {
+      for (;;) {
+        const current = await this.getDoc(id);
+        const updated = await change(current);
+        try {
+          const doc: Doc & { _id: string; _rev?: string } = { ...updated, _id: id, ...(current ? { _rev: current._rev } : {}) };
+          await this.db.put(doc);
+          return updated;
+        } catch (error) {
+          if (!isStatus(error, 409)) throw error;
+        }
       }
-    }
+    });
+    this.docQueues.set(id, next);
+    void next
+      .finally(() => {
+        if (this.docQueues.get(id) === next) this.docQueues.delete(id);
+      })
+      .catch(() => undefined);
+    return next;
   }
 
   async claimUnique(claim: UniqueClaim): Promise<void> {

@@ -48,7 +48,8 @@ export interface Storage {
   replaceResource(record: ResourceRecord): Promise<ResourceRecord>;
   /** Direct children of a pool in name order; the cost grows with the page, not the pool. */
   listChildren(parentPath: string, options?: ListOptions): Promise<ResourceRecord[]>;
-  countChildren(parentPath: string): Promise<number>;
+  /** How many children a pool has, by content type; kept as children are written, never counted by a scan. */
+  childCounts(parentPath: string): Promise<Record<string, number>>;
   /** Atomically increments and returns a named counter, starting at 0; safe across processes. */
   incrementCounter(name: string): Promise<number>;
 

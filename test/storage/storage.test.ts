@@ -1,0 +1,126 @@
+// The Storage contract, run against every PouchDB adapter this machine can open: memory and LevelDB on disk.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { openPouchStorage, type PouchLocation } from '../../src/storage/pouchdb.ts';
+import { AlreadyExistsError, RevisionConflictError, type ResourceRecord, type Storage } from '../../src/storage/storage.ts';
+
+const backends: { name: string; open: () => Promise<{ location: PouchLocation; cleanUp: () => Promise<void> }> }[] = [
+  { name: 'memory', open: async () => ({ location: { adapter: 'memory', name: `contract-${randomUUID()}` }, cleanUp: async () => undefined }) },
+  {
+    name: 'leveldb',
+    open: async () => {
+      const directory = await mkdtemp(path.join(os.tmpdir(), 'storage-contract-'));
+      return { location: { adapter: 'leveldb', directory }, cleanUp: () => rm(directory, { recursive: true, force: true }) };
+    },
+  },
+];
+
+const resource = (path: string, contentType = 'example.IThing'): ResourceRecord => ({ path, contentType, data: { 'example.ISheet': { value: path } } });
+
+for (const backend of backends) {
+  describe(`storage/pouchdb on ${backend.name}`, () => {
+    let storage: Storage;
+    let cleanUp: () => Promise<void>;
+    beforeEach(async () => {
+      const opened = await backend.open();
+      cleanUp = opened.cleanUp;
+      storage = await openPouchStorage(opened.location);
+      await storage.insertResource(resource('/', 'example.IRoot'));
+    });
+    afterEach(async () => {
+      await storage.close();
+      await cleanUp();
+    });
+
+    it('reads back what it stored, with a revision', async () => {
+      const stored = await storage.insertResource(resource('/a/'));
+      assert.ok(stored.revision);
+      const read = await storage.readResource('/a/');
+      assert.deepEqual(read?.data, resource('/a/').data);
+      assert.equal(await storage.readResource('/b/'), undefined);
+    });
+
+    it('refuses to insert a path twice', async () => {
+      await storage.insertResource(resource('/a/'));
+      await assert.rejects(storage.insertResource(resource('/a/')), AlreadyExistsError);
+    });
+
+    it('refuses to replace a record read at an old revision', async () => {
+      const first = await storage.insertResource(resource('/a/'));
+      await storage.replaceResource({ ...first, data: { x: { y: 1 } } });
+      await assert.rejects(storage.replaceResource({ ...first, data: { x: { y: 2 } } }), RevisionConflictError);
+    });
+
+    it('lists direct children only, in name order, in pages', async () => {
+      for (const name of ['c', 'a', 'b']) await storage.insertResource(resource(`/pool/${name}/`));
+      await storage.insertResource(resource('/pool/a/grandchild/'));
+      await storage.insertResource(resource('/poolside/'));
+      const all = await storage.listChildren('/pool/');
+      assert.deepEqual(all.map((child) => child.path), ['/pool/a/', '/pool/b/', '/pool/c/']);
+      const page = await storage.listChildren('/pool/', { limit: 1, offset: 1 });
+      assert.deepEqual(page.map((child) => child.path), ['/pool/b/']);
+    });
+
+    it('keeps counts of children by type, also for bulk inserts', async () => {
+      await storage.insertResource(resource('/pool/a/', 'example.IA'));
+      await storage.insertResource(resource('/pool/b/', 'example.IB'));
+      await storage.insertResource(resource('/pool/a/grandchild/'));
+      assert.deepEqual(await storage.childCounts('/pool/'), { 'example.IA': 1, 'example.IB': 1 });
+      const existing = await storage.insertResources([resource('/pool/c/', 'example.IA'), resource('/pool/a/', 'example.IA')]);
+      assert.deepEqual(existing, ['/pool/a/']);
+      assert.deepEqual(await storage.childCounts('/pool/'), { 'example.IA': 2, 'example.IB': 1 });
+      assert.deepEqual(await storage.childCounts('/empty/'), {});
+    });
+
+    it('counts correctly when many children are inserted at once', async () => {
+      await Promise.all(Array.from({ length: 40 }, (_, index) => storage.insertResource(resource(`/pool/${index}/`))));
+      assert.deepEqual(await storage.childCounts('/pool/'), { 'example.IThing': 40 });
+    });
+
+    it('hands out each counter value once, also under concurrency', async () => {
+      const values = await Promise.all(Array.from({ length: 50 }, () => storage.incrementCounter('/pool/')));
+      assert.deepEqual([...values].sort((a, b) => a - b), Array.from({ length: 50 }, (_, index) => index));
+      assert.equal(await storage.incrementCounter('/other/'), 0);
+    });
+
+    it('lets only one owner claim a unique value', async () => {
+      const claim = { scope: 'name', key: 'anna', owner: '/users/1/', claimedAt: 1 };
+      await storage.claimUnique(claim);
+      const error = await storage.claimUnique({ ...claim, owner: '/users/2/' }).catch((caught: unknown) => caught);
+      assert.ok(error instanceof AlreadyExistsError);
+      assert.deepEqual(error.existing, claim);
+      await storage.releaseUnique('name', 'anna', '/users/2/'); // not the owner: nothing happens
+      assert.deepEqual(await storage.readUniqueClaim('name', 'anna'), claim);
+      await storage.releaseUnique('name', 'anna', '/users/1/');
+      assert.equal(await storage.readUniqueClaim('name', 'anna'), undefined);
+    });
+
+    it('takes over a stale claim only if it is unchanged', async () => {
+      const stale = { scope: 'name', key: 'anna', owner: '/users/1/', claimedAt: 1 };
+      await storage.claimUnique(stale);
+      const next = { ...stale, owner: '/users/2/', claimedAt: 2 };
+      await storage.takeOverUnique(stale, next);
+      await assert.rejects(storage.takeOverUnique(stale, { ...next, owner: '/users/3/' }), AlreadyExistsError);
+      assert.deepEqual(await storage.readUniqueClaim('name', 'anna'), next);
+    });
+
+    it('keeps sessions per user, touches, deletes and sweeps them', async () => {
+      const session = (id: string, userPath: string, lastUsedAt: number) => ({ id, userPath, secretHash: 'h', createdAt: 0, lastUsedAt, client: '' });
+      await storage.insertSession(session('s1', '/users/1/', 10));
+      await storage.insertSession(session('s2', '/users/1/', 20));
+      await storage.insertSession(session('s3', '/users/10/', 30));
+      assert.deepEqual((await storage.listSessions('/users/1/')).map((found) => found.id), ['s1', 's2']);
+      await storage.touchSession('/users/1/', 's1', 15);
+      await storage.touchSession('/users/1/', 's1', 12); // never backwards
+      assert.equal((await storage.readSession('/users/1/', 's1'))?.lastUsedAt, 15);
+      assert.equal(await storage.deleteSession('/users/1/', 's2'), true);
+      assert.equal(await storage.deleteSession('/users/1/', 's2'), false);
+      assert.equal(await storage.deleteSessionsWhere((found) => found.lastUsedAt < 20), 1);
+      assert.deepEqual((await storage.listSessions('/users/10/')).map((found) => found.id), ['s3']);
+      assert.deepEqual(await storage.listSessions('/users/1/'), []);
+    });
+  });
+}
