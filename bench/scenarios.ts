@@ -1,0 +1,201 @@
+// The figures of issue 6: what is measured against which baseline, and the target of each ratio.
+import type autocannon from 'autocannon';
+import { benchUser, registrationBody, sheet, type BackendFixture } from './backend.ts';
+import type { LoadSpec } from './load.ts';
+import { peerUser, type PeerFixture } from './peer.ts';
+import type { Server } from './processes.ts';
+import type { Settings } from './settings.ts';
+
+export interface Comparison {
+  /** Key in results.json and name for --profile. */
+  id: string;
+  figure: string;
+  measured: LoadSpec;
+  baseline: LoadSpec;
+  /** A load that runs during every round of `measured` (not of the baseline): the logins beside a GET. */
+  alongside?: LoadSpec;
+  /** throughput: measured req/s ÷ baseline req/s. time: time per request of measured ÷ that of baseline. */
+  ratioKind: 'throughput' | 'time';
+  /** Undefined where issue 6 asks only for the figures side by side. */
+  target?: { comparison: '>=' | '<='; value: number };
+}
+
+export interface ScenarioContext {
+  settings: Settings;
+  backend: Server;
+  fixture: BackendFixture;
+  baselines: { json: Server; verify: Server; hash: Server; put: Server } | undefined;
+  peer: { server: Server; fixture: PeerFixture } | undefined;
+}
+
+/** Names that no earlier request took, across rounds and scenarios, since registration refuses duplicates. */
+function createRegistrationVariation(): (request: autocannon.Request) => autocannon.Request {
+  let next = 0;
+  return (request) => {
+    next += 1;
+    const name = `bench-${next}`;
+    return { ...request, body: registrationBody({ name, email: `${name}@example.org`, password: benchUser.password }) };
+  };
+}
+
+/** The backend's own requests, also used on their own by --profile. */
+export function backendSpecs(context: Pick<ScenarioContext, 'settings' | 'backend' | 'fixture'>): Record<string, LoadSpec> {
+  const { settings, backend, fixture } = context;
+  const url = backend.url;
+  const loginBody = JSON.stringify({ name: benchUser.name, password: benchUser.password });
+  const putBody = JSON.stringify({ data: { [sheet.title]: { title: 'benchmarked' } } });
+  const page = (pool: string, size: number): LoadSpec => ({
+    label: `backend: page of 20, pool of ${size.toLocaleString('en')}`,
+    url,
+    path: `/${pool}/?elements=paths&limit=20`,
+    connections: settings.connections,
+    expectStatus: 200,
+  });
+  return {
+    'user-get': {
+      label: 'backend: GET user, X-User-Token',
+      url,
+      path: fixture.userPath,
+      headers: { 'X-User-Token': fixture.userToken },
+      connections: settings.connections,
+      expectStatus: 200,
+    },
+    'pool-get': { label: 'backend: GET pool, anonymous', url, path: fixture.poolPath, connections: settings.connections, expectStatus: 200 },
+    login: {
+      label: 'backend: POST /login_username',
+      url,
+      path: '/login_username',
+      method: 'POST',
+      body: loginBody,
+      connections: settings.hashConnections,
+      expectStatus: 200,
+    },
+    registration: {
+      label: 'backend: POST /principals/users/',
+      url,
+      path: '/principals/users/',
+      method: 'POST',
+      body: registrationBody({ name: 'bench-0', email: 'bench-0@example.org', password: benchUser.password }),
+      vary: createRegistrationVariation(),
+      connections: settings.hashConnections,
+      expectStatus: 200,
+    },
+    put: {
+      label: 'backend: PUT ITitle of a pool',
+      url,
+      path: fixture.putPaths[0] as string,
+      method: 'PUT',
+      headers: { 'X-User-Token': fixture.adminToken },
+      body: putBody,
+      perConnection: (index) => ({ path: fixture.putPaths[index % fixture.putPaths.length] as string }),
+      connections: settings.connections,
+      expectStatus: 200,
+    },
+    'page-big': page('big', settings.bigPool),
+    'page-small': page('small', settings.smallPool),
+  };
+}
+
+export function defineComparisons(context: ScenarioContext): Comparison[] {
+  const { settings, fixture, baselines, peer } = context;
+  const ours = backendSpecs(context);
+  const comparisons: Comparison[] = [
+    {
+      id: 'page-big',
+      figure: `page of 20 from a pool of ${settings.bigPool.toLocaleString('en')}`,
+      measured: ours['page-big'] as LoadSpec,
+      baseline: ours['page-small'] as LoadSpec,
+      ratioKind: 'time',
+      target: { comparison: '<=', value: 2 },
+    },
+    {
+      id: 'user-get-during-logins',
+      figure: `authenticated GET while ${settings.loginClients} clients log in`,
+      measured: { ...(ours['user-get'] as LoadSpec), label: `backend: GET user while ${settings.loginClients} clients log in` },
+      alongside: { ...(ours.login as LoadSpec), connections: settings.loginClients },
+      baseline: ours['user-get'] as LoadSpec,
+      ratioKind: 'throughput',
+      target: { comparison: '>=', value: 0.5 },
+    },
+  ];
+  if (baselines) {
+    const { json, verify, hash, put } = baselines;
+    comparisons.unshift(
+      {
+        id: 'user-get',
+        figure: 'authenticated GET of a user',
+        measured: ours['user-get'] as LoadSpec,
+        baseline: { label: 'express: same JSON', url: json.url, path: fixture.userPath, connections: settings.connections, expectStatus: 200 },
+        ratioKind: 'throughput',
+        target: { comparison: '>=', value: 0.6 },
+      },
+      {
+        id: 'pool-get',
+        figure: 'anonymous GET of a pool',
+        measured: ours['pool-get'] as LoadSpec,
+        baseline: { label: 'express: same JSON', url: json.url, path: fixture.poolPath, connections: settings.connections, expectStatus: 200 },
+        ratioKind: 'throughput',
+        target: { comparison: '>=', value: 0.6 },
+      },
+      {
+        id: 'login',
+        figure: 'login',
+        measured: ours.login as LoadSpec,
+        baseline: { ...(ours.login as LoadSpec), label: 'express: argon2.verify only', url: verify.url },
+        ratioKind: 'throughput',
+        target: { comparison: '>=', value: 0.85 },
+      },
+      {
+        id: 'registration',
+        figure: 'registration',
+        measured: ours.registration as LoadSpec,
+        baseline: { ...(ours.registration as LoadSpec), label: 'express: argon2.hash only', url: hash.url, vary: createRegistrationVariation() },
+        ratioKind: 'throughput',
+        target: { comparison: '>=', value: 0.8 },
+      },
+      {
+        id: 'put',
+        figure: 'PUT of a sheet',
+        measured: ours.put as LoadSpec,
+        baseline: { ...(ours.put as LoadSpec), label: 'express: one PouchDB put', url: put.url, headers: {} },
+        ratioKind: 'throughput',
+        target: { comparison: '>=', value: 0.6 },
+      },
+    );
+  }
+  if (peer) {
+    comparisons.push(
+      {
+        id: 'user-get-vs-peer',
+        figure: 'authenticated GET vs pouchdb-server',
+        measured: ours['user-get'] as LoadSpec,
+        baseline: {
+          label: 'pouchdb-server: GET doc, cookie',
+          url: peer.server.url,
+          path: peer.fixture.docPath,
+          headers: { Cookie: peer.fixture.cookie },
+          connections: settings.connections,
+          expectStatus: 200,
+        },
+        ratioKind: 'throughput',
+        target: { comparison: '>=', value: 2.5 },
+      },
+      {
+        id: 'login-vs-peer',
+        figure: 'login vs pouchdb-server',
+        measured: ours.login as LoadSpec,
+        baseline: {
+          label: 'pouchdb-server: POST /_session',
+          url: peer.server.url,
+          path: '/_session',
+          method: 'POST',
+          body: JSON.stringify(peerUser),
+          connections: settings.hashConnections,
+          expectStatus: 200,
+        },
+        ratioKind: 'throughput',
+      },
+    );
+  }
+  return comparisons;
+}

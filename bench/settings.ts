@@ -1,0 +1,50 @@
+// How long and how hard the benchmark runs: the full run of issue 6, or a short one (--quick) for development.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+export interface Settings {
+  quick: boolean;
+  /** The checkout whose src/server.ts is measured and whose storage seeds it: this one unless --backend=DIR. */
+  backendRoot: string;
+  /** Only profile the backend under one scenario's load (see bench/profile.ts); undefined for the full table. */
+  profile: string | undefined;
+  rounds: number;
+  secondsPerRound: number;
+  /** One discarded round per side first, so that neither side is measured cold (JIT, caches, first hash child). */
+  warmupSeconds: number;
+  /** For requests that cost little; issue 6 caps it at 50. */
+  connections: number;
+  /** For requests bound by password hashing: more would only lengthen the queue, not the rate. */
+  hashConnections: number;
+  /** Clients logging in without pause while the authenticated GET is measured. */
+  loginClients: number;
+  bigPool: number;
+  smallPool: number;
+  bogusRequests: number;
+  bogusWarmup: number;
+}
+
+export const usage = `npm run bench [-- --quick] [-- --profile[=SCENARIO]]
+  (no option)  the full run: 5 rounds of 3 s per side, a pool of 100,000, 10^6 bogus tokens (about 12 minutes)
+  --quick      3 rounds of 0.4 s, a pool of 10,000, 10,000 bogus tokens (under a minute)
+  --profile    runs only the backend under one scenario with node --cpu-prof and prints where the time goes;
+               SCENARIO is one of the ids in results.json (default user-get)
+  --backend=DIR  measures the backend of another checkout (a git worktree of an older commit, say, with a
+               node_modules link), so that a change can be compared with what came before it`;
+
+export function readSettings(args: readonly string[], repoRoot: string): Settings {
+  const quick = args.includes('--quick');
+  const profileArg = args.find((arg) => arg === '--profile' || arg.startsWith('--profile='));
+  const backendArg = args.find((arg) => arg.startsWith('--backend='));
+  const unknown = args.filter((arg) => arg !== '--quick' && arg !== profileArg && arg !== backendArg);
+  if (unknown.length > 0) {
+    throw new Error(`unknown option ${unknown.join(' ')}\n${usage}`);
+  }
+  const profile = profileArg === undefined ? undefined : profileArg.split('=')[1] || 'user-get';
+  const backendRoot = path.resolve(backendArg?.slice('--backend='.length) ?? repoRoot);
+  if (!existsSync(path.join(backendRoot, 'src', 'server.ts'))) throw new Error(`${backendRoot} has no src/server.ts`);
+  const common = { quick, profile, backendRoot, connections: 50, hashConnections: 10, loginClients: 10, smallPool: 1000 };
+  return quick
+    ? { ...common, rounds: 3, secondsPerRound: 0.4, warmupSeconds: 0.2, bigPool: 10_000, bogusRequests: 10_000, bogusWarmup: 1_000 }
+    : { ...common, rounds: 5, secondsPerRound: 3, warmupSeconds: 1, bigPool: 100_000, bogusRequests: 1_000_000, bogusWarmup: 20_000 };
+}
