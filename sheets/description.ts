@@ -1,5 +1,5 @@
 // IDescription: a short teaser and a longer text.
-import { defineSheet, IsString, Matches, MaxLength } from '../src/sheet.ts';
+import { defineSheet, IsString, Matches, MaxLength, rolesFrom } from '../src/sheet.ts';
 
 class DescriptionSchema {
   @IsString()
@@ -20,5 +20,5 @@ export default defineSheet({
     description: { valuetype: 'adhocracy_core.schema.Text', default: '' },
   },
   resourceTypes: ['adhocracy_core.resources.pool.IBasicPool'],
-  permissions: { read: ['everyone'], edit: ['admin', 'creator'] },
+  permissions: { read: ['everyone'], edit: [...rolesFrom('editor'), 'creator'] },
 });

@@ -1,7 +1,13 @@
-// IMetadata: who made and changed a resource and when, and whether it is hidden; kept by the server.
-import { defineSheet } from '../src/sheet.ts';
+// IMetadata: who made and changed a resource and when, kept by the server; and whether it is hidden or deleted.
+import { defineSheet, IsBoolean, rolesFrom } from '../src/sheet.ts';
 
-class MetadataSchema {}
+class MetadataSchema {
+  @IsBoolean()
+  hidden!: boolean;
+
+  @IsBoolean()
+  deleted!: boolean;
+}
 
 export default defineSheet({
   id: 'adhocracy_core.sheets.metadata.IMetadata',
@@ -11,18 +17,20 @@ export default defineSheet({
       valuetype: 'adhocracy_core.schema.Reference',
       targetsheet: 'adhocracy_core.sheets.principal.IUserBasic',
       serverManaged: true,
+      indexed: true,
     },
-    creation_date: { valuetype: 'adhocracy_core.schema.DateTime', serverManaged: true },
-    item_creation_date: { valuetype: 'adhocracy_core.schema.DateTime', serverManaged: true },
+    creation_date: { valuetype: 'adhocracy_core.schema.DateTime', serverManaged: true, indexed: true },
+    item_creation_date: { valuetype: 'adhocracy_core.schema.DateTime', serverManaged: true, indexed: true },
     modified_by: {
       valuetype: 'adhocracy_core.schema.Reference',
       targetsheet: 'adhocracy_core.sheets.principal.IUserBasic',
       serverManaged: true,
     },
-    modification_date: { valuetype: 'adhocracy_core.schema.DateTime', serverManaged: true },
-    hidden: { valuetype: 'adhocracy_core.schema.Boolean', serverManaged: true, default: false },
-    deleted: { valuetype: 'adhocracy_core.schema.Boolean', serverManaged: true, default: false },
+    modification_date: { valuetype: 'adhocracy_core.schema.DateTime', serverManaged: true, indexed: true },
+    // Moderators hide what breaks the rules; creators may delete what they made. Either answers 410.
+    hidden: { valuetype: 'adhocracy_core.schema.Boolean', creatable: false, editBy: rolesFrom('moderator'), default: false },
+    deleted: { valuetype: 'adhocracy_core.schema.Boolean', creatable: false, editBy: ['creator', ...rolesFrom('moderator')], default: false },
   },
   resourceTypes: ['adhocracy_core.interfaces.IResource'],
-  permissions: { read: ['everyone'], edit: [] },
+  permissions: { read: ['everyone'], edit: ['creator', ...rolesFrom('moderator')] },
 });

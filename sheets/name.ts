@@ -13,7 +13,7 @@ export default defineSheet({
   id: 'adhocracy_core.sheets.name.IName',
   schema: NameSchema,
   fields: {
-    name: { valuetype: 'adhocracy_core.schema.Name', createMandatory: true, editable: false },
+    name: { valuetype: 'adhocracy_core.schema.Name', createMandatory: true, editable: false, indexed: true },
   },
   resourceTypes: [
     'adhocracy_core.resources.pool.IBasicPool',

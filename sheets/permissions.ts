@@ -1,7 +1,5 @@
 // IPermissions: a user's global roles and groups; the user may read them, only admins change them.
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsString, defineSheet } from '../src/sheet.ts';
-
-const assignableRoles = ['reader', 'participant', 'contributor', 'creator', 'editor', 'moderator', 'admin'];
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsString, assignableRoles, defineSheet } from '../src/sheet.ts';
 
 class PermissionsSchema {
   @IsArray()
@@ -25,7 +23,7 @@ export default defineSheet({
     groups: {
       valuetype: 'adhocracy_core.schema.Reference',
       containertype: 'list',
-      targetsheet: 'adhocracy_core.sheets.name.IName',
+      targetsheet: 'adhocracy_core.sheets.principal.IGroup',
       default: [],
     },
   },

@@ -1,5 +1,5 @@
 // ITitle: a one-line title.
-import { defineSheet, IsString, Matches, MaxLength } from '../src/sheet.ts';
+import { defineSheet, IsString, Matches, MaxLength, rolesFrom } from '../src/sheet.ts';
 
 class TitleSchema {
   @IsString()
@@ -12,8 +12,8 @@ export default defineSheet({
   id: 'adhocracy_core.sheets.title.ITitle',
   schema: TitleSchema,
   fields: {
-    title: { valuetype: 'adhocracy_core.schema.SingleLine', default: '' },
+    title: { valuetype: 'adhocracy_core.schema.SingleLine', default: '', indexed: true },
   },
   resourceTypes: ['adhocracy_core.resources.pool.IBasicPool'],
-  permissions: { read: ['everyone'], edit: ['admin', 'creator'] },
+  permissions: { read: ['everyone'], edit: [...rolesFrom('editor'), 'creator'] },
 });

@@ -20,6 +20,7 @@ export default defineSheet({
     name: {
       valuetype: 'adhocracy_core.schema.SingleLine',
       createMandatory: true,
+      indexed: true,
       unique: { scope: 'user-name', normalize: 'nfkc-casefold', description: 'The user login name is not unique' },
     },
   },

@@ -49,7 +49,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     resourceTypes: builtinResourceTypes,
     reservedNames: viewNames,
   });
-  const storage = await openPouchStorage(options.database);
+  const storage = await openPouchStorage(options.database, { indexKeys: [...registry.indexedFields.keys()] });
   const codec = createPathCodec(config.publicUrl);
   const hasher = createPasswordHasher({ params: config.argon2, concurrency: config.hashConcurrency, maxQueue: config.hashQueue });
   const sessions = createSessions({

@@ -3,6 +3,7 @@ import { anonymous, permissionsSheet } from './auth/permissions.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { userNameScope } from './model/login.ts';
+import { withDerivedFields } from './model/derived.ts';
 import { nameSheet, type ResourceService } from './model/resources.ts';
 import { validateSheetInput, type PasswordPolicy } from './model/sheet-input.ts';
 import type { Registry } from './registry.ts';
@@ -36,7 +37,7 @@ export async function ensureInitialTree(storage: Storage, registry: Registry, no
     };
     if (name !== undefined && registry.hasSheet(type.id, nameSheet)) data[nameSheet] = { name };
     try {
-      await storage.insertResource({ path, contentType: type.id, data });
+      await storage.insertResource(withDerivedFields(registry, { path, contentType: type.id, data }));
     } catch (error) {
       if (!(error instanceof AlreadyExistsError)) throw error;
     }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getMetadataStorage } from 'class-validator';
 import { baseInterfaces, type ResourceType } from './resource-type.ts';
-import type { FieldDefinition, Role, Sheet } from './sheet.ts';
+import { assignableRoles, type FieldDefinition, type Role, type Sheet } from './sheet.ts';
 
 export const sheetInterface = 'adhocracy_core.interfaces.ISheet';
 
@@ -13,9 +13,18 @@ export interface Registry {
   readonly resourceTypes: ReadonlyMap<string, ResourceType>;
   /** Names no child may take, because they name views. */
   readonly reservedNames: ReadonlySet<string>;
+  /** Fields that pool queries may filter and sort on, by index key `<sheet id>:<field>`. */
+  readonly indexedFields: ReadonlyMap<string, IndexedField>;
   /** The sheets of a type, in registry order. */
   sheetsOf(typeId: string): readonly Sheet[];
   hasSheet(typeId: string, sheetId: string): boolean;
+}
+
+export interface IndexedField {
+  key: string;
+  sheet: Sheet;
+  fieldName: string;
+  field: FieldDefinition;
 }
 
 export class RegistryError extends Error {
@@ -50,6 +59,7 @@ export function createRegistry(options: {
     }
     problems.push(...checkFields(sheet, sheets));
     for (const [fieldName, field] of Object.entries(sheet.fields)) {
+      if (field.indexed && field.containertype === 'list') problems.push(`${sheet.id}.${fieldName}: only single values can be indexed`);
       if (!field.unique) continue;
       const owner = uniqueScopes.get(field.unique.scope);
       if (owner) problems.push(`${sheet.id}.${fieldName}: unique scope ${field.unique.scope} is already used by ${owner}`);
@@ -66,10 +76,17 @@ export function createRegistry(options: {
       sheet.resourceTypes.includes(type.id) || sheet.resourceTypes.some((target) => type.superTypes.includes(target));
     sheetsByType.set(type.id, [...sheets.values()].filter(applies));
   }
+  const indexedFields = new Map<string, IndexedField>();
+  for (const sheet of sheets.values()) {
+    for (const [fieldName, field] of Object.entries(sheet.fields)) {
+      if (field.indexed) indexedFields.set(`${sheet.id}:${fieldName}`, { key: `${sheet.id}:${fieldName}`, sheet, fieldName, field });
+    }
+  }
   return {
     sheets,
     resourceTypes,
     reservedNames: new Set(options.reservedNames),
+    indexedFields,
     sheetsOf: (typeId) => sheetsByType.get(typeId) ?? [],
     hasSheet: (typeId, sheetId) => (sheetsByType.get(typeId) ?? []).some((sheet) => sheet.id === sheetId),
   };
@@ -84,7 +101,7 @@ function indexById<T extends { id: string }>(items: readonly T[], what: string, 
   return byId;
 }
 
-const knownRoles: ReadonlySet<Role> = new Set(['everyone', 'authenticated', 'self', 'creator', 'admin']);
+const knownRoles: ReadonlySet<Role> = new Set<Role>([...assignableRoles, 'everyone', 'authenticated', 'self']);
 
 /** Every client-settable field needs a validator and every validated property a field definition. */
 function checkFields(sheet: Sheet, sheets: ReadonlyMap<string, Sheet>): string[] {
@@ -109,7 +126,8 @@ function checkFields(sheet: Sheet, sheets: ReadonlyMap<string, Sheet>): string[]
   for (const property of validated) {
     if (!(property in sheet.fields)) problems.push(`${sheet.id}: the schema validates ${property}, which is not a field`);
   }
-  const roles = [...sheet.permissions.read, ...sheet.permissions.edit, ...(sheet.permissions.create ?? [])];
+  const fieldRoles = Object.values(sheet.fields).flatMap((field) => field.editBy ?? []);
+  const roles = [...sheet.permissions.read, ...sheet.permissions.edit, ...(sheet.permissions.create ?? []), ...fieldRoles];
   for (const role of roles) {
     if (!knownRoles.has(role)) problems.push(`${sheet.id}: unknown role ${role}`);
   }

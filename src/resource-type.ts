@@ -12,13 +12,14 @@ export const baseInterfaces = {
 
 export type BaseKind = 'simple' | 'pool' | 'item' | 'itemVersion';
 
+/** The ACL of a type; what may be changed on a resource is up to each sheet's `edit` permission. */
 export interface ResourcePermissions {
   /** Who may see the resource at all. */
   view: readonly Role[];
   /** Who may create a resource of this type in a pool that allows it. */
   create: readonly Role[];
-  /** Who may change it with PUT (each sheet narrows this further). */
-  edit: readonly Role[];
+  /** Who may remove it for good, with everything below it. */
+  delete: readonly Role[];
 }
 
 export interface ResourceTypeDefinition {

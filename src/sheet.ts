@@ -20,8 +20,22 @@ export {
   ValidateBy,
 } from 'class-validator';
 
-/** Who a permission is granted to. `self` is the user a user resource stands for; `creator` whoever created it. */
-export type Role = 'everyone' | 'authenticated' | 'self' | 'creator' | 'admin';
+/** The roles an admin can give, globally (IPermissions, groups) or locally on a part of the tree. */
+export const assignableRoles = ['reader', 'participant', 'contributor', 'creator', 'editor', 'moderator', 'admin'] as const;
+export type AssignableRole = (typeof assignableRoles)[number];
+
+/**
+ * Who a permission is granted to: an assignable role, or one every caller holds implicitly: `everyone`,
+ * `authenticated` when logged in, `self` on one's own user resource. `creator` is also held implicitly
+ * by whoever created a resource, on it and below it.
+ */
+export type Role = AssignableRole | 'everyone' | 'authenticated' | 'self';
+
+/** The ranked roles from `role` up: moderators can do what editors can, and so on. */
+export function rolesFrom(role: 'reader' | 'participant' | 'contributor' | 'editor' | 'moderator' | 'admin'): Role[] {
+  const ranked: Role[] = ['reader', 'participant', 'contributor', 'editor', 'moderator', 'admin'];
+  return ranked.slice(ranked.indexOf(role));
+}
 
 /** The value types of Adhocracy 3, as /meta_api names them. */
 export type ValueType =
@@ -29,6 +43,7 @@ export type ValueType =
   | 'adhocracy_core.schema.DateTime'
   | 'adhocracy_core.schema.Email'
   | 'adhocracy_core.schema.Integer'
+  | 'adhocracy_core.schema.LocalRole'
   | 'adhocracy_core.schema.Name'
   | 'adhocracy_core.schema.Password'
   | 'adhocracy_core.schema.Reference'
@@ -58,10 +73,16 @@ export interface FieldDefinition {
   writeOnly?: boolean;
   /** Stored as an argon2id hash, never in clear. */
   hashed?: boolean;
+  /** Who may change this field, where that is narrower than the sheet's `edit` (hiding needs a moderator). */
+  editBy?: readonly Role[];
+  /** For a list of objects: the member of each that references a resource (as a URL or path). */
+  referenceMember?: string;
   /** Changing it needs the caller's current password in X-User-Password. */
   needsCurrentPassword?: boolean;
   /** Lower-cased before validation and storage. */
   lowercase?: boolean;
+  /** Filterable and sortable in pool queries, through an index of the store. */
+  indexed?: boolean;
   /** Values are unique among all resources with this sheet, compared after this normalization. */
   unique?: { scope: string; normalize: UniqueNormalization; description: string };
   /** Value when the field was not given at creation. */

@@ -34,30 +34,39 @@ describe('registry', () => {
     const map = Object.fromEntries([...registry.resourceTypes.keys()].map((type) => [type, registry.sheetsOf(type).map((sheet) => sheet.id)]));
     // A change here changes the API: review it, then update this snapshot.
     assert.deepEqual(map, {
-      'adhocracy_core.resources.root.IRootPool': ['adhocracy_core.sheets.metadata.IMetadata', 'adhocracy_core.sheets.pool.IPool'],
+      'adhocracy_core.resources.root.IRootPool': [
+        'adhocracy_core.sheets.local_roles.ILocalRoles',
+        'adhocracy_core.sheets.metadata.IMetadata',
+        'adhocracy_core.sheets.pool.IPool',
+      ],
       'adhocracy_core.resources.pool.IBasicPool': [
         'adhocracy_core.sheets.description.IDescription',
+        'adhocracy_core.sheets.local_roles.ILocalRoles',
         'adhocracy_core.sheets.metadata.IMetadata',
         'adhocracy_core.sheets.name.IName',
         'adhocracy_core.sheets.pool.IPool',
         'adhocracy_core.sheets.title.ITitle',
       ],
       'adhocracy_core.resources.principal.IPrincipalsService': [
+        'adhocracy_core.sheets.local_roles.ILocalRoles',
         'adhocracy_core.sheets.metadata.IMetadata',
         'adhocracy_core.sheets.name.IName',
         'adhocracy_core.sheets.pool.IPool',
       ],
       'adhocracy_core.resources.principal.IUsersService': [
+        'adhocracy_core.sheets.local_roles.ILocalRoles',
         'adhocracy_core.sheets.metadata.IMetadata',
         'adhocracy_core.sheets.name.IName',
         'adhocracy_core.sheets.pool.IPool',
       ],
       'adhocracy_core.resources.principal.IGroupsService': [
+        'adhocracy_core.sheets.local_roles.ILocalRoles',
         'adhocracy_core.sheets.metadata.IMetadata',
         'adhocracy_core.sheets.name.IName',
         'adhocracy_core.sheets.pool.IPool',
       ],
       'adhocracy_core.resources.principal.IUser': [
+        'adhocracy_core.sheets.local_roles.ILocalRoles',
         'adhocracy_core.sheets.metadata.IMetadata',
         'adhocracy_core.sheets.principal.IPasswordAuthentication',
         'adhocracy_core.sheets.principal.IPermissions',
@@ -66,6 +75,8 @@ describe('registry', () => {
         'adhocracy_core.sheets.principal.IUserExtended',
       ],
       'adhocracy_core.resources.principal.IGroup': [
+        'adhocracy_core.sheets.principal.IGroup',
+        'adhocracy_core.sheets.local_roles.ILocalRoles',
         'adhocracy_core.sheets.metadata.IMetadata',
         'adhocracy_core.sheets.name.IName',
         'adhocracy_core.sheets.pool.IPool',
@@ -92,7 +103,7 @@ describe('registry', () => {
   });
 
   it('refuses a type that may contain an unknown type', () => {
-    const broken = defineResourceType({ id: 'example.resources.IBox', kind: 'pool', elementTypes: ['example.resources.IMissing'], permissions: { view: [], create: [], edit: [] } });
+    const broken = defineResourceType({ id: 'example.resources.IBox', kind: 'pool', elementTypes: ['example.resources.IMissing'], permissions: { view: [], create: [], delete: [] } });
     assert.throws(build([], [...builtinResourceTypes, broken]), /unknown element type example\.resources\.IMissing/);
   });
 

@@ -1,55 +1,85 @@
-// Who may do what: the caller's roles on a resource, checked against the type's and the sheets' permissions.
+// Who may do what: the caller's roles on a resource, from global, group and local roles, checked against ACLs.
 import type { ResourceType } from '../resource-type.ts';
-import type { Role, Sheet } from '../sheet.ts';
+import type { FieldDefinition, Role, Sheet } from '../sheet.ts';
 import type { ResourceRecord } from '../storage/storage.ts';
 
 export const metadataSheet = 'adhocracy_core.sheets.metadata.IMetadata';
 export const permissionsSheet = 'adhocracy_core.sheets.principal.IPermissions';
+export const groupSheet = 'adhocracy_core.sheets.principal.IGroup';
+export const localRolesSheet = 'adhocracy_core.sheets.local_roles.ILocalRoles';
 
-/** The caller of a request: anonymous, or a user with the global roles of their IPermissions sheet. */
+/** The caller of a request: anonymous, or a user with its global roles and the groups it belongs to. */
 export interface Principal {
   userPath?: string;
   sessionId?: string;
+  /** Roles from the user's IPermissions and from its groups' IGroup sheets. */
   globalRoles: ReadonlySet<string>;
+  /** Paths of the user's groups, which local roles may name too. */
+  groups: readonly string[];
 }
 
-export const anonymous: Principal = { globalRoles: new Set() };
+export const anonymous: Principal = { globalRoles: new Set(), groups: [] };
 
-/** The roles a caller holds on one resource (or, without one, anywhere). */
-export function rolesOn(principal: Principal, resource?: ResourceRecord): Set<Role> {
+interface LocalRole {
+  principal: string;
+  roles: Role[];
+}
+
+/**
+ * The roles a caller holds on the last resource of `lineage` (the root first): implicit ones, global
+ * ones, and the local roles and creatorship of that resource and every resource above it.
+ */
+export function rolesOn(principal: Principal, lineage: readonly ResourceRecord[]): Set<Role> {
   const roles = new Set<Role>(['everyone']);
-  if (principal.userPath === undefined) return roles;
+  const { userPath } = principal;
+  if (userPath === undefined) return roles;
   roles.add('authenticated');
-  if (principal.globalRoles.has('admin')) roles.add('admin');
-  if (resource?.path === principal.userPath) roles.add('self');
-  if (resource?.data[metadataSheet]?.creator === principal.userPath) roles.add('creator');
+  for (const role of principal.globalRoles) roles.add(role as Role);
+  const holders = new Set([userPath, ...principal.groups]);
+  for (const resource of lineage) {
+    if (resource.data[metadataSheet]?.creator === userPath) roles.add('creator');
+    const local = resource.data[localRolesSheet]?.local_roles;
+    if (!Array.isArray(local)) continue;
+    for (const entry of local as LocalRole[]) {
+      if (holders.has(entry.principal)) for (const role of entry.roles) roles.add(role);
+    }
+  }
+  if (lineage.at(-1)?.path === userPath) roles.add('self');
   return roles;
 }
 
 export type Action =
   | { kind: 'view'; type: ResourceType }
   | { kind: 'create'; type: ResourceType }
-  | { kind: 'edit'; type: ResourceType }
+  | { kind: 'delete'; type: ResourceType }
   | { kind: 'read-sheet'; sheet: Sheet }
   | { kind: 'create-sheet'; sheet: Sheet; type: ResourceType }
-  | { kind: 'edit-sheet'; sheet: Sheet; type: ResourceType };
+  | { kind: 'edit-sheet'; sheet: Sheet }
+  | { kind: 'edit-field'; sheet: Sheet; field: FieldDefinition };
 
-/** The one question every view asks: may a caller holding these roles do this? */
+/** The one question every view asks, GET, OPTIONS, POST, PUT and DELETE alike: may these roles do this? */
 export function can(roles: ReadonlySet<Role>, action: Action): boolean {
   switch (action.kind) {
     case 'view':
       return holdsAny(roles, action.type.permissions.view);
     case 'create':
       return holdsAny(roles, action.type.permissions.create);
-    case 'edit':
-      return holdsAny(roles, action.type.permissions.edit);
+    case 'delete':
+      return holdsAny(roles, action.type.permissions.delete);
     case 'read-sheet':
       return holdsAny(roles, action.sheet.permissions.read);
     case 'create-sheet':
       return holdsAny(roles, action.sheet.permissions.create ?? action.type.permissions.create);
     case 'edit-sheet':
-      return holdsAny(roles, action.type.permissions.edit) && holdsAny(roles, action.sheet.permissions.edit);
+      return holdsAny(roles, action.sheet.permissions.edit);
+    case 'edit-field':
+      return holdsAny(roles, action.field.editBy ?? action.sheet.permissions.edit);
   }
+}
+
+/** Hidden and deleted resources, and everything below them, are for admins' eyes only. */
+export function canSeeHidden(roles: ReadonlySet<Role>): boolean {
+  return roles.has('admin');
 }
 
 function holdsAny(roles: ReadonlySet<Role>, allowed: readonly Role[]): boolean {

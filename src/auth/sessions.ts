@@ -49,7 +49,7 @@ export interface Sessions {
   revoke(userPath: string, sessionId: string): Promise<boolean>;
   /** Ends every session of a user except one (the caller's own, after a password change). */
   revokeAll(userPath: string, except?: string): Promise<number>;
-  /** Drops what is cached of a user, so that changed roles count at once. */
+  /** Makes the next use of a user's cached sessions read storage again (after the user was removed). */
   forgetUser(userPath: string): void;
   /** Deletes expired sessions from storage. */
   sweep(): Promise<number>;

@@ -9,6 +9,7 @@ import type { ResourceType } from '../resource-type.ts';
 import type { FieldDefinition, Sheet } from '../sheet.ts';
 import { AlreadyExistsError, RevisionConflictError, type ResourceRecord, type SheetData, type Storage } from '../storage/storage.ts';
 import { childPath, counterName, parentPath, type PathCodec } from '../tree/path.ts';
+import { withDerivedFields } from './derived.ts';
 import { createUniqueValues } from './unique-values.ts';
 
 export const nameSheet = 'adhocracy_core.sheets.name.IName';
@@ -38,6 +39,8 @@ export interface ResourceService {
   passwordHashOf(record: ResourceRecord): string | undefined;
   /** The resource holding a unique value (a user by name or email), if any. */
   findByUnique(scope: string, value: string): Promise<ResourceRecord | undefined>;
+  /** Removes a resource and everything below it for good, with their unique values and sessions. */
+  remove(resource: ResourceRecord): Promise<{ record: ResourceRecord; updated: UpdatedResources }>;
   /** Swaps a password hash for one with stronger parameters, unless the password changed meanwhile. */
   replacePasswordHash(userPath: string, oldHash: string, newHash: string): Promise<void>;
 }
@@ -88,6 +91,8 @@ export function createResourceService(deps: {
         if (field.valuetype === 'adhocracy_core.schema.Reference') {
           const resolved = await resolveReferences(field, value, name, errors);
           (prepared[sheetId] as Record<string, unknown>)[fieldName] = resolved;
+        } else if (field.referenceMember !== undefined) {
+          (prepared[sheetId] as Record<string, unknown>)[fieldName] = await resolveMemberReferences(field, field.referenceMember, value, name, errors);
         } else {
           (prepared[sheetId] as Record<string, unknown>)[fieldName] = value;
         }
@@ -134,6 +139,13 @@ export function createResourceService(deps: {
     return field.containertype === 'list' ? paths : paths[0];
   }
 
+  /** For lists of objects that each reference a resource in one member (local roles name a principal). */
+  async function resolveMemberReferences(field: FieldDefinition, member: string, value: unknown, name: string, errors: ErrorDetail[]) {
+    const items = value as Record<string, unknown>[];
+    const paths = await resolveReferences({ ...field, containertype: 'list' }, items.map((item) => item[member]), name, errors);
+    return items.map((item, index) => ({ ...item, [member]: (paths as string[])[index] }));
+  }
+
   function ancestorsOf(path: string): string[] {
     const ancestors: string[] = [];
     for (let parent = parentPath(path); parent !== undefined; parent = parentPath(parent)) ancestors.push(parent);
@@ -156,13 +168,32 @@ export function createResourceService(deps: {
     passwordHashOf,
     findByUnique: (scope, value) => unique.findOwner(scope, value),
 
+    async remove(resource) {
+      const removed = await storage.removeTree(resource.path);
+      for (const record of removed) {
+        const type = registry.resourceTypes.get(record.contentType);
+        if (type) await unique.releaseAll(type, record);
+        sessions.forgetUser(record.path);
+      }
+      const parent = parentPath(resource.path);
+      return {
+        record: resource,
+        updated: {
+          created: [],
+          modified: parent === undefined ? [] : [parent],
+          removed: removed.map((record) => record.path),
+          changed_descendants: ancestorsOf(resource.path),
+        },
+      };
+    },
+
     async replacePasswordHash(userPath, oldHash, newHash) {
       const user = await storage.readResource(userPath);
       const field = user ? hashedFieldOf(user.contentType) : undefined;
       if (!user || !field || passwordHashOf(user) !== oldHash) return;
       const data = { ...user.data, [field.sheetId]: { ...user.data[field.sheetId], [field.fieldName]: newHash } };
       // Losing this race to a concurrent change is fine: the next login rehashes again.
-      await storage.replaceResource({ ...user, data }).catch((error: unknown) => {
+      await storage.replaceResource(withDerivedFields(registry, { ...user, data })).catch((error: unknown) => {
         if (!(error instanceof RevisionConflictError)) throw error;
       });
     },
@@ -193,7 +224,7 @@ export function createResourceService(deps: {
           });
         }
         try {
-          const record = await storage.insertResource({ path, contentType: type.id, data: stored });
+          const record = await storage.insertResource(withDerivedFields(registry, { path, contentType: type.id, data: stored }));
           return {
             record,
             updated: { created: [path], modified: [pool.path], removed: [], changed_descendants: ancestorsOf(path) },
@@ -217,7 +248,7 @@ export function createResourceService(deps: {
         for (let attempt = 1; ; attempt += 1) {
           const next = mergeChanges(current, prepared, principal, new Date(clock.now()).toISOString());
           try {
-            const record = await storage.replaceResource(next);
+            const record = await storage.replaceResource(withDerivedFields(registry, next));
             await unique.releaseReplaced(type, current, record);
             if (changesHashedField(prepared)) {
               const own = principal.userPath === resource.path ? principal.sessionId : undefined;

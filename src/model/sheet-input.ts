@@ -41,22 +41,22 @@ export async function validateSheetInput(options: {
 
   // A sheet nobody may set in this mode is a matter of its fields (400), not of the caller's rights (403).
   const isSettable = mode === 'create' ? isCreatable : isEditable;
-  const denied = sheets.filter(
-    ({ sheet }) =>
-      Object.values(sheet.fields).some(isSettable) &&
-      !can(roles, mode === 'create' ? { kind: 'create-sheet', sheet, type } : { kind: 'edit-sheet', sheet, type }),
-  );
-  if (denied.length > 0) {
-    throw new ApiError(
-      403,
-      denied.map(({ sheet }) => ({
-        location: 'body' as const,
-        name: `data.${sheet.id}`,
-        description: `You may not ${mode === 'create' ? 'set' : 'edit'} ${sheet.id}`,
-        code: 'forbidden',
-      })),
-    );
+  const denied: ErrorDetail[] = [];
+  for (const { sheet, fields } of sheets) {
+    if (!Object.values(sheet.fields).some(isSettable)) continue;
+    if (!can(roles, mode === 'create' ? { kind: 'create-sheet', sheet, type } : { kind: 'edit-sheet', sheet })) {
+      denied.push(forbiddenField(`data.${sheet.id}`, `You may not ${mode === 'create' ? 'set' : 'edit'} ${sheet.id}`));
+      continue;
+    }
+    if (mode === 'create') continue;
+    for (const fieldName of Object.keys(fields)) {
+      const field = Object.hasOwn(sheet.fields, fieldName) ? sheet.fields[fieldName] : undefined;
+      if (field && isEditable(field) && !can(roles, { kind: 'edit-field', sheet, field })) {
+        denied.push(forbiddenField(`data.${sheet.id}.${fieldName}`, `You may not edit ${fieldName}`));
+      }
+    }
   }
+  if (denied.length > 0) throw new ApiError(403, denied);
 
   for (const { sheet, fields } of sheets) {
     const result = await validateSheet(sheet, fields, mode, passwordPolicy);
@@ -132,6 +132,10 @@ export function checkPasswordPolicy(password: string, policy: PasswordPolicy): s
   if (length < policy.minLength) return `must be at least ${policy.minLength} characters long`;
   if (length > policy.maxLength) return `must be at most ${policy.maxLength} characters long`;
   return undefined;
+}
+
+function forbiddenField(name: string, description: string): ErrorDetail {
+  return { location: 'body', name, description, code: 'forbidden' };
 }
 
 function bodyError(name: string, description: string, code: string): ErrorDetail {

@@ -37,6 +37,8 @@ export interface UniqueValues {
   claimAll(type: ResourceType, data: SheetData, owner: string): Promise<{ release(): Promise<void> }>;
   /** After a successful change, frees the values the resource no longer holds. */
   releaseReplaced(type: ResourceType, before: ResourceRecord, after: ResourceRecord): Promise<void>;
+  /** Frees every unique value a removed resource held. */
+  releaseAll(type: ResourceType, removed: ResourceRecord): Promise<void>;
   /** The resource holding a unique value, if any. */
   findOwner(scope: string, value: string): Promise<ResourceRecord | undefined>;
 }
@@ -120,6 +122,13 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
       for (const field of fieldsByType.get(type.id) ?? []) {
         const old = valueOf(before, field);
         if (old !== undefined && old !== valueOf(after, field)) await storage.releaseUnique(field.scope, old, before.path);
+      }
+    },
+
+    async releaseAll(type, removed) {
+      for (const field of fieldsByType.get(type.id) ?? []) {
+        const value = valueOf(removed, field);
+        if (value !== undefined) await storage.releaseUnique(field.scope, value, removed.path);
       }
     },
 

@@ -4,32 +4,33 @@ import { defineResourceType } from '../resource-type.ts';
 export const principalsServiceType = defineResourceType({
   id: 'adhocracy_core.resources.principal.IPrincipalsService',
   kind: 'pool',
-  permissions: { view: ['everyone'], create: [], edit: ['admin'] },
+  permissions: { view: ['everyone'], create: [], delete: [] },
 });
 
 export const usersServiceType = defineResourceType({
   id: 'adhocracy_core.resources.principal.IUsersService',
   kind: 'pool',
   elementTypes: ['adhocracy_core.resources.principal.IUser'],
-  permissions: { view: ['everyone'], create: [], edit: ['admin'] },
+  permissions: { view: ['everyone'], create: [], delete: [] },
 });
 
 export const groupsServiceType = defineResourceType({
   id: 'adhocracy_core.resources.principal.IGroupsService',
   kind: 'pool',
   elementTypes: ['adhocracy_core.resources.principal.IGroup'],
-  permissions: { view: ['everyone'], create: [], edit: ['admin'] },
+  permissions: { view: ['everyone'], create: [], delete: [] },
 });
 
 /** Anyone may register, which is creating a user; the user then counts as `self` on it. */
 export const userType = defineResourceType({
   id: 'adhocracy_core.resources.principal.IUser',
   kind: 'pool',
-  permissions: { view: ['everyone'], create: ['everyone'], edit: ['self', 'admin'] },
+  permissions: { view: ['everyone'], create: ['everyone'], delete: ['admin'] },
 });
 
+/** A group gives its roles to the users whose IPermissions name it. */
 export const groupType = defineResourceType({
   id: 'adhocracy_core.resources.principal.IGroup',
   kind: 'pool',
-  permissions: { view: ['everyone'], create: ['admin'], edit: ['admin'] },
+  permissions: { view: ['everyone'], create: ['admin'], delete: ['admin'] },
 });

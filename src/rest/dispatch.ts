@@ -1,7 +1,9 @@
 // Every request's path through the API: authenticate, traverse, pick the view, read the body, run, send.
 import type { Request, RequestHandler, Response } from 'express';
 import { authenticate } from '../auth/authenticate.ts';
+import { rolesOn } from '../auth/permissions.ts';
 import { methodNotAllowed, notFound } from '../errors.ts';
+import { refuseHidden } from './hidden.ts';
 import { traverse } from '../tree/traverse.ts';
 import { userTokenHeader } from './headers.ts';
 import { createJsonBodyReader } from './json-body.ts';
@@ -11,7 +13,7 @@ import type { Services } from './services.ts';
 import type { ViewRequest } from './view.ts';
 
 export function createDispatcher(routes: readonly Route[], services: Services): RequestHandler {
-  const { config, sessions, storage, registry } = services;
+  const { config, sessions, storage, registry, codec } = services;
   const readJsonBody = createJsonBodyReader({ limitBytes: config.bodyLimitBytes, maxDepth: config.maxJsonDepth });
 
   return async (request: Request, response: Response) => {
@@ -21,6 +23,8 @@ export function createDispatcher(routes: readonly Route[], services: Services): 
     const traversal = await traverse(storage, request.path);
     if (!traversal) throw notFound('path');
     const type = typeOf(registry.resourceTypes, traversal.context);
+    const roles = rolesOn(principal, traversal.lineage);
+    refuseHidden(traversal.lineage, roles, codec);
     const here = routes.filter((route) => route.view === traversal.view && (route.on === undefined || route.on === type.id));
     if (here.length === 0) throw notFound('path');
     const method = request.method === 'HEAD' ? 'GET' : request.method;
@@ -32,6 +36,8 @@ export function createDispatcher(routes: readonly Route[], services: Services): 
       principal,
       context: traversal.context,
       type,
+      lineage: traversal.lineage,
+      roles,
       subpath: traversal.subpath,
       query: readQuery(request),
       body: route.takesBody ? await readJsonBody(request, response) : undefined,

@@ -1,39 +1,67 @@
 // GET and HEAD on a resource: its readable sheets, and for pools the elements the query asks for.
-import { can, rolesOn } from '../auth/permissions.ts';
+import { can, canSeeHidden, rolesOn } from '../auth/permissions.ts';
 import { forbidden } from '../errors.ts';
+import type { Registry } from '../registry.ts';
 import { isPoolKind } from '../resource-type.ts';
-import { parsePoolQuery } from './pool-query.ts';
+import type { Role } from '../sheet.ts';
+import type { ChildQuery, Storage } from '../storage/storage.ts';
+import { parsePoolQuery, type PoolQuery } from './pool-query.ts';
 import { serializeResource, typeOf, type PoolListing } from './serialize.ts';
 import type { View } from './view.ts';
 
 export const getResource: View = async (request, { registry, storage, codec }) => {
-  const { context, type, principal } = request;
-  const roles = rolesOn(principal, context);
+  const { context, type, principal, roles, lineage } = request;
   if (!can(roles, { kind: 'view', type })) throw forbidden('path', 'You may not view this resource');
-  const query = parsePoolQuery(request.query, isPoolKind(type.kind));
-  const canViewType = (typeId: string) => {
-    const childType = registry.resourceTypes.get(typeId);
-    return childType !== undefined && can(rolesOn(principal), { kind: 'view', type: childType });
-  };
+  const isPool = isPoolKind(type.kind);
+  const query = parsePoolQuery(request.query, { isPool, registry, codec });
 
   let listing: PoolListing | undefined;
-  if (isPoolKind(type.kind)) {
-    const counts = await storage.childCounts(context.path);
-    const count = Object.entries(counts)
-      .filter(([typeId, number]) => number > 0 && canViewType(typeId))
-      .reduce((sum, [, number]) => sum + number, 0);
-    if (query.elements === 'omit') {
-      listing = { elements: [], count };
-    } else {
-      const children = await storage.listChildren(context.path, { limit: query.limit, offset: query.offset });
-      const visible = children.filter((child) => can(rolesOn(principal, child), { kind: 'view', type: typeOf(registry.resourceTypes, child) }));
-      const elements = visible.map((child) => {
-        if (query.elements === 'paths') return codec.toUrl(child.path);
-        const childType = typeOf(registry.resourceTypes, child);
-        return serializeResource(child, registry.sheetsOf(childType.id), rolesOn(principal, child), codec);
-      });
-      listing = { elements, count };
-    }
+  if (isPool) {
+    const childQuery = toChildQuery(context.path, query, roles, registry);
+    const elements =
+      query.elements === 'omit'
+        ? []
+        : (await storage.queryChildren(childQuery)).map((child) => {
+            if (query.elements === 'paths') return codec.toUrl(child.path);
+            const childType = typeOf(registry.resourceTypes, child);
+            return serializeResource(child, registry.sheetsOf(childType.id), rolesOn(principal, [...lineage, child]), codec);
+          });
+    listing = {
+      elements,
+      count: await countFor(childQuery, query, storage),
+      ...(query.aggregateBy ? { aggregateby: { [query.aggregateBy]: await storage.aggregateMatches(childQuery, query.aggregateBy) } } : {}),
+    };
   }
   return { body: serializeResource(context, registry.sheetsOf(type.id), roles, codec, listing) };
 };
+
+/** What the caller may list: only types it may view here, and hidden elements only for those who see them. */
+function toChildQuery(parent: string, query: PoolQuery, roles: ReadonlySet<Role>, registry: Registry): ChildQuery {
+  const viewable = [...registry.resourceTypes.values()].filter((type) => can(roles, { kind: 'view', type })).map((type) => type.id);
+  const requested = query.contentTypes ?? [...registry.resourceTypes.keys()];
+  const contentTypes = requested.filter((type) => viewable.includes(type));
+  return {
+    parent,
+    depth: query.depth,
+    contentTypes: contentTypes.length === registry.resourceTypes.size ? undefined : contentTypes,
+    includeHidden: canSeeHidden(roles),
+    filters: query.filters,
+    sort: query.sort,
+    limit: query.limit,
+    offset: query.offset,
+  };
+}
+
+/**
+ * The children's count comes from counts the store keeps, so it is always there. Counting the
+ * matches of a filtered or deeper query reads them all, so it is done only when asked (`count=true`).
+ */
+async function countFor(childQuery: ChildQuery, query: PoolQuery, storage: Storage): Promise<number | undefined> {
+  if (childQuery.depth === 1 && childQuery.filters.length === 0) {
+    const counts = await storage.childCounts(childQuery.parent);
+    return Object.entries(counts)
+      .filter(([type]) => !childQuery.contentTypes || childQuery.contentTypes.includes(type))
+      .reduce((sum, [, { visible, hidden }]) => sum + visible + (childQuery.includeHidden ? hidden : 0), 0);
+  }
+  return query.count ? storage.countMatches(childQuery) : undefined;
+}

@@ -1,5 +1,5 @@
 // OPTIONS on a resource: what this caller may do here, with stubs of the bodies each verb takes and gives.
-import { can, rolesOn } from '../auth/permissions.ts';
+import { can } from '../auth/permissions.ts';
 import { isCreatable, isEditable, type Registry } from '../registry.ts';
 import type { ResourceType } from '../resource-type.ts';
 import type { Role, Sheet } from '../sheet.ts';
@@ -8,8 +8,7 @@ import type { View } from './view.ts';
 const sheetStubs = (sheets: readonly Sheet[]) => Object.fromEntries(sheets.map((sheet) => [sheet.id, {}]));
 
 export const optionsOfResource: View = async (request, { registry }) => {
-  const { context, type, principal } = request;
-  const roles = rolesOn(principal, context);
+  const { type, roles } = request;
   const answer: Record<string, unknown> = {};
   if (can(roles, { kind: 'view', type })) {
     const readable = registry.sheetsOf(type.id).filter((sheet) => can(roles, { kind: 'read-sheet', sheet }));
@@ -32,6 +31,7 @@ export const optionsOfResource: View = async (request, { registry }) => {
       response_body: { content_type: '', path: '' },
     };
   }
+  if (can(roles, { kind: 'delete', type })) answer.DELETE = {};
   return { body: answer, headers: { Allow: Object.keys(answer).join(', ') } };
 };
 
@@ -50,5 +50,5 @@ function creatableHere(registry: Registry, poolType: ResourceType, roles: Readon
 function editableSheets(registry: Registry, type: ResourceType, roles: ReadonlySet<Role>): Sheet[] {
   return registry
     .sheetsOf(type.id)
-    .filter((sheet) => Object.values(sheet.fields).some(isEditable) && can(roles, { kind: 'edit-sheet', sheet, type }));
+    .filter((sheet) => Object.values(sheet.fields).some(isEditable) && can(roles, { kind: 'edit-sheet', sheet }));
 }

@@ -1,5 +1,5 @@
 // POST to a pool: create a child of an allowed type from sheet-typed JSON.
-import { can, rolesOn } from '../auth/permissions.ts';
+import { can } from '../auth/permissions.ts';
 import { badRequest, forbidden } from '../errors.ts';
 import { validateSheetInput } from '../model/sheet-input.ts';
 import { readBodyObject } from './body-shape.ts';
@@ -7,8 +7,7 @@ import { serializeChange } from './serialize.ts';
 import type { View } from './view.ts';
 
 export const postResource: View = async (request, { registry, resources, codec, config }) => {
-  const { context: pool, type: poolType, principal } = request;
-  const roles = rolesOn(principal, pool);
+  const { context: pool, type: poolType, principal, roles } = request;
   const body = readBodyObject(request.body, ['content_type', 'data'], ['content_type']);
 
   const contentType = body.content_type;

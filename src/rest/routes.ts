@@ -3,6 +3,7 @@ import { userType } from '../resources/principal.ts';
 import { rootPoolType } from '../resources/pool.ts';
 import { loginByEmail, loginByName } from './login.ts';
 import { metaApi } from './meta-api.ts';
+import { deleteResource } from './resource-delete.ts';
 import { getResource } from './resource-get.ts';
 import { optionsOfResource } from './resource-options.ts';
 import { postResource } from './resource-post.ts';
@@ -26,6 +27,7 @@ export const routes: readonly Route[] = [
   { method: 'OPTIONS', handler: optionsOfResource },
   { method: 'POST', handler: postResource, takesBody: true },
   { method: 'PUT', handler: putResource, takesBody: true },
+  { method: 'DELETE', handler: deleteResource },
   { method: 'GET', view: 'meta_api', on: rootPoolType.id, handler: metaApi },
   { method: 'POST', view: 'login_username', on: rootPoolType.id, handler: loginByName, takesBody: true },
   { method: 'POST', view: 'login_email', on: rootPoolType.id, handler: loginByEmail, takesBody: true },

@@ -8,7 +8,9 @@ import type { UpdatedResources } from '../model/resources.ts';
 
 export interface PoolListing {
   elements: readonly (string | ResourceBody)[];
-  count: number;
+  /** Left out when counting would cost a scan that nobody asked for. */
+  count: number | undefined;
+  aggregateby?: Record<string, Record<string, number>>;
 }
 
 export interface ResourceBody {
@@ -29,7 +31,8 @@ export function serializeResource(
   for (const sheet of sheets) {
     if (!can(roles, { kind: 'read-sheet', sheet })) continue;
     if (sheet.computedFrom === 'children') {
-      data[sheet.id] = { elements: listing?.elements ?? [], count: listing?.count ?? 0 };
+      const { elements = [], count, aggregateby } = listing ?? {};
+      data[sheet.id] = { elements, ...(count === undefined ? {} : { count }), ...(aggregateby ? { aggregateby } : {}) };
       continue;
     }
     const stored = record.data[sheet.id] ?? {};
@@ -37,7 +40,9 @@ export function serializeResource(
     for (const [fieldName, field] of Object.entries(sheet.fields)) {
       if (field.writeOnly || !Object.hasOwn(stored, fieldName)) continue;
       const value = stored[fieldName];
-      fields[fieldName] = field.valuetype === 'adhocracy_core.schema.Reference' ? referencesToUrls(value, codec) : value;
+      if (field.valuetype === 'adhocracy_core.schema.Reference') fields[fieldName] = referencesToUrls(value, codec);
+      else if (field.referenceMember !== undefined) fields[fieldName] = memberReferencesToUrls(value, field.referenceMember, codec);
+      else fields[fieldName] = value;
     }
     data[sheet.id] = fields;
   }
@@ -48,6 +53,13 @@ function referencesToUrls(value: unknown, codec: PathCodec): unknown {
   if (typeof value === 'string') return codec.toUrl(value);
   if (Array.isArray(value)) return value.map((item) => (typeof item === 'string' ? codec.toUrl(item) : item));
   return value;
+}
+
+function memberReferencesToUrls(value: unknown, member: string, codec: PathCodec): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.map((item: Record<string, unknown>) =>
+    typeof item[member] === 'string' ? { ...item, [member]: codec.toUrl(item[member] as string) } : item,
+  );
 }
 
 export function serializeChange(record: ResourceRecord, updated: UpdatedResources, codec: PathCodec) {

@@ -1,5 +1,4 @@
 // POST /logout, and a user's sessions at <user>/sessions/: list them, end one or all.
-import { rolesOn } from '../auth/permissions.ts';
 import { badRequest, forbidden, notFound } from '../errors.ts';
 import { userTokenHeader } from './headers.ts';
 import type { View, ViewRequest } from './view.ts';
@@ -16,7 +15,7 @@ export const logout: View = async (request, { sessions, log }) => {
 
 /** Sessions are the user's own business, and an admin's. */
 function authorizeSessions(request: ViewRequest): void {
-  const roles = rolesOn(request.principal, request.context);
+  const { roles } = request;
   if (!roles.has('self') && !roles.has('admin')) throw forbidden('sessions', "You may not see or end this user's sessions");
 }
 

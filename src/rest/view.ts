@@ -1,15 +1,19 @@
 // What a view receives and returns: plain data, so views read top to bottom and format nothing themselves.
 import type { Principal } from '../auth/permissions.ts';
 import type { ResourceType } from '../resource-type.ts';
+import type { Role } from '../sheet.ts';
 import type { ResourceRecord } from '../storage/storage.ts';
 import type { Services } from './services.ts';
 
 export interface ViewRequest {
   method: string;
   principal: Principal;
-  /** The resource the path traversed to, and its type. */
+  /** The resource the path traversed to, its type, and the resources above it (root first, context last). */
   context: ResourceRecord;
   type: ResourceType;
+  lineage: readonly ResourceRecord[];
+  /** The caller's roles on the context. */
+  roles: ReadonlySet<Role>;
   subpath: readonly string[];
   query: Readonly<Record<string, string>>;
   /** The parsed JSON body of POST and PUT; undefined for other methods. */

@@ -1,12 +1,15 @@
 // The one Storage implementation: PouchDB on LevelDB (embedded), in memory (tests) or over HTTP (CouchDB).
 import PouchDB from 'pouchdb';
 import memoryAdapter from 'pouchdb-adapter-memory';
+import findPlugin from 'pouchdb-find';
 import { lastSegment, parentPath, rootPath } from '../tree/path.ts';
+import { compareBySort, indexDesignDoc, indexField, indexFieldsOf, mangoSelector, matchesQuery, type QueriedDoc } from './pouch-query.ts';
 import {
   AlreadyExistsError,
   RevisionConflictError,
   StorageUnavailableError,
-  type ListOptions,
+  type ChildCounts,
+  type ChildQuery,
   type ResourceRecord,
   type SessionRecord,
   type SheetData,
@@ -15,6 +18,7 @@ import {
 } from './storage.ts';
 
 PouchDB.plugin(memoryAdapter);
+PouchDB.plugin(findPlugin);
 
 /**
  * Document layout. Ids are chosen so that every lookup is a key or a key range of _all_docs, which
@@ -42,7 +46,11 @@ const sessionsRange = (userPath: string) => ({ startkey: `session:${userPath}|`,
 interface ResourceDoc {
   kind: 'resource';
   path: string;
+  /** The parent's path and the number of segments: what queries select on. */
+  parent: string | null;
+  depth: number;
   content_type: string;
+  hidden: boolean;
   data: SheetData;
 }
 interface SessionDoc {
@@ -60,7 +68,7 @@ interface CounterDoc {
 /** How many children of each content type a pool has, so that counting never scans a large pool. */
 interface CountsDoc {
   kind: 'counts';
-  byType: Record<string, number>;
+  byType: Record<string, ChildCounts>;
 }
 type Doc = ResourceDoc | SessionDoc | UniqueDoc | CounterDoc | CountsDoc;
 type Db = PouchDB.Database<Doc>;
@@ -70,8 +78,11 @@ export type PouchLocation =
   | { adapter: 'memory'; name: string }
   | { adapter: 'http'; url: string };
 
-/** Opens the database and reads from it once, so that a locked or unreachable store fails here. */
-export async function openPouchStorage(location: PouchLocation): Promise<Storage> {
+/**
+ * Opens the database and reads from it once, so that a locked or unreachable store fails here, and
+ * makes sure there is an index for every key that queries may sort on.
+ */
+export async function openPouchStorage(location: PouchLocation, options: { indexKeys?: readonly string[] } = {}): Promise<Storage> {
   const db: Db =
     location.adapter === 'leveldb'
       ? new PouchDB<Doc>(location.directory, { adapter: 'leveldb' })
@@ -83,6 +94,9 @@ export async function openPouchStorage(location: PouchLocation): Promise<Storage
   } catch (error) {
     const where = location.adapter === 'leveldb' ? location.directory : location.adapter === 'http' ? location.url : location.name;
     throw new StorageUnavailableError(`cannot open the database at ${where}: ${describe(error)}`, { cause: error });
+  }
+  for (const key of options.indexKeys ?? []) {
+    await db.createIndex({ index: { fields: ['parent', indexField(key)], ddoc: indexDesignDoc(key), name: 'by-parent' } });
   }
   return new PouchStorage(db, location.adapter === 'memory');
 }
@@ -101,64 +115,170 @@ class PouchStorage implements Storage {
     return doc && doc.kind === 'resource' ? toResource(doc) : undefined;
   }
 
+  async readResources(paths: readonly string[]): Promise<(ResourceRecord | undefined)[]> {
+    if (paths.length === 0) return [];
+    const result = await this.db.allDocs({ keys: paths.map(resourceKey), include_docs: true });
+    return result.rows.map((row) => {
+      const doc = 'doc' in row ? row.doc : undefined;
+      return doc && doc.kind === 'resource' ? toResource(doc) : undefined;
+    });
+  }
+
   async insertResource(record: ResourceRecord): Promise<ResourceRecord> {
-    const id = resourceKey(record.path);
     let rev: string;
     try {
-      rev = (await this.db.put({ _id: id, ...toDoc(record) })).rev;
+      rev = (await this.db.put({ _id: resourceKey(record.path), ...toDoc(record) })).rev;
     } catch (error) {
       if (isStatus(error, 409)) throw new AlreadyExistsError(record.path);
       throw error;
     }
-    const parent = parentPath(record.path);
-    if (parent !== undefined) await this.adjustChildCounts(parent, { [record.contentType]: 1 });
+    await this.countChildren([{ record, delta: 1 }]);
     return { ...record, revision: rev };
   }
 
   async insertResources(records: readonly ResourceRecord[]): Promise<string[]> {
     const results = await this.db.bulkDocs(records.map((record) => ({ _id: resourceKey(record.path), ...toDoc(record) })));
     const existing: string[] = [];
-    const added = new Map<string, Record<string, number>>();
+    const inserted: ResourceRecord[] = [];
     results.forEach((result, index) => {
       const record = records[index] as ResourceRecord;
-      if ('error' in result && result.error) {
-        if (result.status === 409) existing.push(record.path);
-        return;
-      }
-      const parent = parentPath(record.path);
-      if (parent === undefined) return;
-      const deltas = added.get(parent) ?? {};
-      deltas[record.contentType] = (deltas[record.contentType] ?? 0) + 1;
-      added.set(parent, deltas);
+      if (!('error' in result && result.error)) inserted.push(record);
+      else if (result.status === 409) existing.push(record.path);
     });
-    for (const [parent, deltas] of added) await this.adjustChildCounts(parent, deltas);
+    await this.countChildren(inserted.map((record) => ({ record, delta: 1 })));
     return existing;
   }
 
   async replaceResource(record: ResourceRecord): Promise<ResourceRecord> {
     if (record.revision === undefined) throw new Error(`replaceResource(${record.path}) needs the revision it was read at`);
+    const before = await this.readResource(record.path);
+    if (!before || before.revision !== record.revision) throw new RevisionConflictError(record.path);
+    let rev: string;
     try {
-      const result = await this.db.put({ _id: resourceKey(record.path), _rev: record.revision, ...toDoc(record) });
-      return { ...record, revision: result.rev };
+      rev = (await this.db.put({ _id: resourceKey(record.path), _rev: record.revision, ...toDoc(record) })).rev;
     } catch (error) {
       if (isStatus(error, 409)) throw new RevisionConflictError(record.path);
       throw error;
     }
+    if (Boolean(before.hidden) !== Boolean(record.hidden)) {
+      await this.countChildren([
+        { record: before, delta: -1 },
+        { record, delta: 1 },
+      ]);
+    }
+    return { ...record, revision: rev };
   }
 
-  async listChildren(parent: string, options: ListOptions = {}): Promise<ResourceRecord[]> {
-    const result = await this.db.allDocs({
-      ...childrenRange(parent),
-      include_docs: true,
-      ...(options.limit !== undefined ? { limit: options.limit } : {}),
-      ...(options.offset ? { skip: options.offset } : {}),
+  async removeTree(path: string): Promise<ResourceRecord[]> {
+    const top = await this.getDoc(resourceKey(path));
+    if (!top || top.kind !== 'resource') return [];
+    // Every key below a path starts with it, as does every counter, count and session kept for it.
+    const below = await this.db.allDocs({ startkey: path, endkey: `${path}${highKey}`, include_docs: true });
+    const extras = await Promise.all(
+      ['counts:', 'counter:', 'session:'].map((prefix) =>
+        this.db.allDocs({ startkey: `${prefix}${path}`, endkey: `${prefix}${path}${highKey}` }),
+      ),
+    );
+    const removed = [toResource(top), ...below.rows.flatMap((row) => (row.doc && row.doc.kind === 'resource' ? [toResource(row.doc)] : []))];
+    const deletions = [
+      { _id: top._id, _rev: top._rev, _deleted: true },
+      ...below.rows.map((row) => ({ _id: row.id, _rev: row.value.rev, _deleted: true })),
+      ...extras.flatMap((page) => page.rows.map((row) => ({ _id: row.id, _rev: row.value.rev, _deleted: true }))),
+    ];
+    await this.db.bulkDocs(deletions as unknown as PouchDB.Core.PutDocument<Doc>[]);
+    await this.countChildren([{ record: toResource(top), delta: -1 }]);
+    return removed;
+  }
+
+  async queryChildren(query: ChildQuery): Promise<ResourceRecord[]> {
+    if (query.depth === 1 && query.sort) {
+      const result = await this.db.find({
+        selector: mangoSelector(query),
+        sort: [{ parent: query.sort.reverse ? 'desc' : 'asc' }, { [indexField(query.sort.key)]: query.sort.reverse ? 'desc' : 'asc' }],
+        use_index: indexDesignDoc(query.sort.key),
+        ...(query.limit !== undefined ? { limit: query.limit } : {}),
+        ...(query.offset ? { skip: query.offset } : {}),
+      });
+      return (result.docs as unknown as (ResourceDoc & { _rev: string })[]).map(toResource);
+    }
+    const matches: QueriedDoc[] = [];
+    const wanted = query.limit === undefined || query.sort ? Number.POSITIVE_INFINITY : query.offset + query.limit;
+    await this.scanDescendants(query, (doc) => {
+      matches.push(doc);
+      return matches.length < wanted;
     });
-    return result.rows.flatMap((row) => (row.doc && row.doc.kind === 'resource' ? [toResource(row.doc)] : []));
+    matches.sort(compareBySort(query));
+    const page = matches.slice(query.offset, query.limit === undefined ? undefined : query.offset + query.limit);
+    return page.map((doc) => toResource(doc as unknown as ResourceDoc));
   }
 
-  async childCounts(parent: string): Promise<Record<string, number>> {
+  async countMatches(query: ChildQuery): Promise<number> {
+    let count = 0;
+    await this.scanDescendants(query, () => {
+      count += 1;
+      return true;
+    });
+    return count;
+  }
+
+  async aggregateMatches(query: ChildQuery, key: string): Promise<Record<string, number>> {
+    const field = indexField(key);
+    const counts: Record<string, number> = {};
+    await this.scanDescendants(query, (doc) => {
+      const value = doc[field];
+      const label = typeof value === 'string' ? value : JSON.stringify(value ?? null);
+      counts[label] = (counts[label] ?? 0) + 1;
+      return true;
+    });
+    return counts;
+  }
+
+  /**
+   * Reads the children (a key range in name order) or the whole subtree, page by page, handing each
+   * matching document to `take` until it answers false.
+   */
+  private async scanDescendants(query: ChildQuery, take: (doc: QueriedDoc) => boolean): Promise<void> {
+    const parentDepth = depthOf(query.parent);
+    const range = query.depth === 1 ? childrenRange(query.parent) : { startkey: query.parent, endkey: `${query.parent}${highKey}` };
+    const pageSize = 200;
+    let options: PouchDB.Core.AllDocsWithinRangeOptions = { ...range, include_docs: true, limit: pageSize };
+    for (;;) {
+      const page = await this.db.allDocs(options);
+      for (const row of page.rows) {
+        const doc = row.doc as (Doc & QueriedDoc) | undefined;
+        if (!doc || doc.kind !== 'resource' || !matchesQuery(doc, query, parentDepth)) continue;
+        if (!take(doc)) return;
+      }
+      const last = page.rows.at(-1);
+      if (page.rows.length < pageSize || !last) return;
+      options = { ...options, startkey: last.id, skip: 1 };
+    }
+  }
+
+  async childCounts(parent: string): Promise<Record<string, ChildCounts>> {
     const doc = await this.getDoc(countsKey(parent));
     return doc && doc.kind === 'counts' ? doc.byType : {};
+  }
+
+  /** Adds or takes away children in their parents' counts, by type and visibility. */
+  private async countChildren(changes: { record: ResourceRecord; delta: number }[]): Promise<void> {
+    const byParent = new Map<string, { type: string; hidden: boolean; delta: number }[]>();
+    for (const { record, delta } of changes) {
+      const parent = parentPath(record.path);
+      if (parent === undefined) continue;
+      byParent.set(parent, [...(byParent.get(parent) ?? []), { type: record.contentType, hidden: Boolean(record.hidden), delta }]);
+    }
+    for (const [parent, deltas] of byParent) {
+      await this.updateDoc(countsKey(parent), (current) => {
+        const byType = structuredClone(current && current.kind === 'counts' ? current.byType : {});
+        for (const { type, hidden, delta } of deltas) {
+          const counts = (byType[type] ??= { visible: 0, hidden: 0 });
+          if (hidden) counts.hidden = Math.max(0, counts.hidden + delta);
+          else counts.visible = Math.max(0, counts.visible + delta);
+        }
+        return { kind: 'counts' as const, byType };
+      });
+    }
   }
 
   incrementCounter(name: string): Promise<number> {
@@ -166,15 +286,6 @@ class PouchStorage implements Storage {
       kind: 'counter' as const,
       value: current && current.kind === 'counter' ? current.value + 1 : 0,
     })).then((doc) => doc.value);
-  }
-
-  /** Adds children of some types to a pool's counts; a pool without counts has had no children yet. */
-  private adjustChildCounts(parent: string, deltas: Record<string, number>): Promise<unknown> {
-    return this.updateDoc(countsKey(parent), (current) => {
-      const byType = { ...(current && current.kind === 'counts' ? current.byType : {}) };
-      for (const [type, delta] of Object.entries(deltas)) byType[type] = Math.max(0, (byType[type] ?? 0) + delta);
-      return { kind: 'counts' as const, byType };
-    });
   }
 
   /**
@@ -317,12 +428,32 @@ class PouchStorage implements Storage {
   }
 }
 
-function toDoc(record: ResourceRecord): ResourceDoc {
-  return { kind: 'resource', path: record.path, content_type: record.contentType, data: record.data };
+function depthOf(path: string): number {
+  return path.split('/').length - 2;
 }
 
+function toDoc(record: ResourceRecord): ResourceDoc {
+  return {
+    kind: 'resource',
+    path: record.path,
+    parent: parentPath(record.path) ?? null,
+    depth: depthOf(record.path),
+    content_type: record.contentType,
+    hidden: Boolean(record.hidden),
+    data: record.data,
+    ...indexFieldsOf(record),
+  };
+}
+
+/** Index values are not read back: they are derived from the data again on every write. */
 function toResource(doc: ResourceDoc & { _rev?: string }): ResourceRecord {
-  return { path: doc.path, contentType: doc.content_type, data: doc.data, ...(doc._rev ? { revision: doc._rev } : {}) };
+  return {
+    path: doc.path,
+    contentType: doc.content_type,
+    data: doc.data,
+    hidden: doc.hidden === true,
+    ...(doc._rev ? { revision: doc._rev } : {}),
+  };
 }
 
 function isStatus(error: unknown, status: number): boolean {

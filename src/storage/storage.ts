@@ -3,13 +3,49 @@
 /** Sheet id → field name → stored value. */
 export type SheetData = Record<string, Record<string, unknown>>;
 
+/** A value the store indexes for queries; lists index each of their items. */
+export type IndexValue = string | number | boolean | null;
+
 export interface ResourceRecord {
   /** Canonical path with a trailing slash: `/principals/users/0000000/`. */
   path: string;
   contentType: string;
   data: SheetData;
+  /** Hidden or deleted: left out of listings and counts unless asked for. */
+  hidden?: boolean;
+  /** Values to filter and sort on, by index key (`<sheet id>:<field>`). */
+  index?: Record<string, IndexValue>;
   /** The storage revision this record was read at; required to replace it. */
   revision?: string;
+}
+
+export type Comparator = 'eq' | 'noteq' | 'lt' | 'le' | 'gt' | 'ge' | 'any' | 'notany';
+
+export interface IndexFilter {
+  key: string;
+  comparator: Comparator;
+  /** A list for `any` and `notany`, a single value otherwise. */
+  value: IndexValue | IndexValue[];
+}
+
+/** Which descendants of a pool to list, and in which order. */
+export interface ChildQuery {
+  parent: string;
+  /** 1 for the children; more, or `all`, for deeper descendants too. */
+  depth: number | 'all';
+  /** Only these content types; undefined for any. */
+  contentTypes?: readonly string[];
+  includeHidden: boolean;
+  filters: readonly IndexFilter[];
+  /** An index key; name order without one. */
+  sort?: { key: string; reverse: boolean };
+  limit?: number;
+  offset: number;
+}
+
+export interface ChildCounts {
+  visible: number;
+  hidden: number;
 }
 
 export interface SessionRecord {
@@ -33,11 +69,6 @@ export interface UniqueClaim {
   claimedAt: number;
 }
 
-export interface ListOptions {
-  limit?: number;
-  offset?: number;
-}
-
 export interface Storage {
   readResource(path: string): Promise<ResourceRecord | undefined>;
   /** Stores a new resource; throws AlreadyExistsError when the path is taken. */
@@ -46,10 +77,21 @@ export interface Storage {
   insertResources(records: readonly ResourceRecord[]): Promise<string[]>;
   /** Replaces a resource read at `record.revision`; throws RevisionConflictError if it changed since. */
   replaceResource(record: ResourceRecord): Promise<ResourceRecord>;
-  /** Direct children of a pool in name order; the cost grows with the page, not the pool. */
-  listChildren(parentPath: string, options?: ListOptions): Promise<ResourceRecord[]>;
+  /** Reads several resources at once (a path and its ancestors); undefined where there is none. */
+  readResources(paths: readonly string[]): Promise<(ResourceRecord | undefined)[]>;
+  /**
+   * Descendants of a pool matching a query. Children in name order, or sorted and filtered on one
+   * indexed key, cost what the page costs, not what the pool holds; deeper queries read the subtree.
+   */
+  queryChildren(query: ChildQuery): Promise<ResourceRecord[]>;
+  /** How many descendants match a query, ignoring its limit and offset. */
+  countMatches(query: ChildQuery): Promise<number>;
+  /** How many matching descendants have each value of an index key, ignoring limit and offset. */
+  aggregateMatches(query: ChildQuery, key: string): Promise<Record<string, number>>;
   /** How many children a pool has, by content type; kept as children are written, never counted by a scan. */
-  childCounts(parentPath: string): Promise<Record<string, number>>;
+  childCounts(parentPath: string): Promise<Record<string, ChildCounts>>;
+  /** Removes a resource and everything below it for good; answers the removed records. */
+  removeTree(path: string): Promise<ResourceRecord[]>;
   /** Atomically increments and returns a named counter, starting at 0; safe across processes. */
   incrementCounter(name: string): Promise<number>;
 

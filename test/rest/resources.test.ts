@@ -73,10 +73,9 @@ describe('rest/resources', () => {
     });
 
     it('answers 405 with Allow for a method a resource does not take', async () => {
-      const response = await t.http.delete('/principals/').expect(405);
+      const response = await t.http.patch('/principals/').send({}).expect(405);
       assert.equal(response.body.errors[0].name, 'method');
-      assert.equal(response.headers.allow, 'GET, OPTIONS, POST, PUT, HEAD');
-      await t.http.patch('/').send({}).expect(405);
+      assert.equal(response.headers.allow, 'GET, OPTIONS, POST, PUT, DELETE, HEAD');
       const login = await t.http.get('/login_username').expect(405);
       assert.equal(login.headers.allow, 'POST');
     });
@@ -207,12 +206,22 @@ describe('rest/resources', () => {
       assert.deepEqual(response.body.POST.request_body, [
         {
           content_type: ids.basicPool,
-          data: { 'adhocracy_core.sheets.description.IDescription': {}, [ids.name]: {}, [ids.title]: {} },
+          data: {
+            'adhocracy_core.sheets.description.IDescription': {},
+            'adhocracy_core.sheets.local_roles.ILocalRoles': {},
+            [ids.name]: {},
+            [ids.title]: {},
+          },
         },
       ]);
       await createPool('/', 'space').expect(200);
       const space = await t.http.options('/space/').set('X-User-Token', adminToken).expect(200);
-      assert.deepEqual(space.body.PUT.request_body.data, { 'adhocracy_core.sheets.description.IDescription': {}, [ids.title]: {} });
+      assert.deepEqual(space.body.PUT.request_body.data, {
+        'adhocracy_core.sheets.description.IDescription': {},
+        'adhocracy_core.sheets.local_roles.ILocalRoles': {},
+        [ids.metadata]: {},
+        [ids.title]: {},
+      });
     });
 
     it('shows users what they may edit on themselves', async () => {
@@ -253,8 +262,8 @@ describe('rest/resources', () => {
   describe('errors', () => {
     it('hides internals of unexpected failures behind a 500 in the envelope', async () => {
       const storage = t.app.services.storage;
-      const original = storage.readResource.bind(storage);
-      storage.readResource = async () => {
+      const original = storage.readResources.bind(storage);
+      storage.readResources = async () => {
         throw new Error('disk on fire at /secret/path');
       };
       try {
@@ -264,7 +273,7 @@ describe('rest/resources', () => {
           errors: [{ location: 'internal', name: 'server', description: 'Internal server error', code: 'internal' }],
         });
       } finally {
-        storage.readResource = original;
+        storage.readResources = original;
       }
     });
 

@@ -186,7 +186,9 @@ describe('rest/users', () => {
       assert.deepEqual(await sheetsSeen(anna.path), publicSheets);
       assert.deepEqual(await sheetsSeen(anna.path, bert.token), publicSheets);
       assert.deepEqual(await sheetsSeen(anna.path, anna.token), privateSheets);
-      assert.deepEqual(await sheetsSeen(anna.path, admin.body.user_token), privateSheets);
+      // Admins also see who holds which local roles.
+      const adminSheets = [...privateSheets, 'adhocracy_core.sheets.local_roles.ILocalRoles'].sort();
+      assert.deepEqual(await sheetsSeen(anna.path, admin.body.user_token), adminSheets);
     });
   });
 

@@ -58,9 +58,10 @@ for (const backend of backends) {
       for (const name of ['c', 'a', 'b']) await storage.insertResource(resource(`/pool/${name}/`));
       await storage.insertResource(resource('/pool/a/grandchild/'));
       await storage.insertResource(resource('/poolside/'));
-      const all = await storage.listChildren('/pool/');
+      const children = { parent: '/pool/', depth: 1, includeHidden: false, filters: [], offset: 0 } as const;
+      const all = await storage.queryChildren(children);
       assert.deepEqual(all.map((child) => child.path), ['/pool/a/', '/pool/b/', '/pool/c/']);
-      const page = await storage.listChildren('/pool/', { limit: 1, offset: 1 });
+      const page = await storage.queryChildren({ ...children, limit: 1, offset: 1 });
       assert.deepEqual(page.map((child) => child.path), ['/pool/b/']);
     });
 
@@ -68,16 +69,16 @@ for (const backend of backends) {
       await storage.insertResource(resource('/pool/a/', 'example.IA'));
       await storage.insertResource(resource('/pool/b/', 'example.IB'));
       await storage.insertResource(resource('/pool/a/grandchild/'));
-      assert.deepEqual(await storage.childCounts('/pool/'), { 'example.IA': 1, 'example.IB': 1 });
+      assert.deepEqual(await storage.childCounts('/pool/'), { 'example.IA': { visible: 1, hidden: 0 }, 'example.IB': { visible: 1, hidden: 0 } });
       const existing = await storage.insertResources([resource('/pool/c/', 'example.IA'), resource('/pool/a/', 'example.IA')]);
       assert.deepEqual(existing, ['/pool/a/']);
-      assert.deepEqual(await storage.childCounts('/pool/'), { 'example.IA': 2, 'example.IB': 1 });
+      assert.deepEqual(await storage.childCounts('/pool/'), { 'example.IA': { visible: 2, hidden: 0 }, 'example.IB': { visible: 1, hidden: 0 } });
       assert.deepEqual(await storage.childCounts('/empty/'), {});
     });
 
     it('counts correctly when many children are inserted at once', async () => {
       await Promise.all(Array.from({ length: 40 }, (_, index) => storage.insertResource(resource(`/pool/${index}/`))));
-      assert.deepEqual(await storage.childCounts('/pool/'), { 'example.IThing': 40 });
+      assert.deepEqual(await storage.childCounts('/pool/'), { 'example.IThing': { visible: 40, hidden: 0 } });
     });
 
     it('hands out each counter value once, also under concurrency', async () => {
