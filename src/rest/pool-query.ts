@@ -82,13 +82,19 @@ export function parsePoolQuery(
         parsed.aggregateBy = indexedField(registry, name, value).key;
         break;
       default:
-        if (!name.includes(':')) throw fail(name, `${name} is not a known query parameter`, 'unknown_parameter');
+        if (!name.includes(':') && !isIndexedFieldName(registry, name)) {
+          throw fail(name, `${name} is not a known query parameter`, 'unknown_parameter');
+        }
         parsed.filters.push(parseFilter(name, value, indexedField(registry, name, name), options.codec));
     }
   }
   if (parsed.sort) parsed.sort.reverse = reverse;
   else if (reverse) throw fail('reverse', 'reverse needs sort');
   return parsed;
+}
+
+function isIndexedFieldName(registry: Registry, name: string): boolean {
+  return [...registry.indexedFields.values()].some((field) => field.fieldName === name);
 }
 
 /** `<sheet id>:<field>`, or a bare field name that only one indexed field has. */

@@ -82,14 +82,19 @@ export function compareBySort(query: ChildQuery): (a: QueriedDoc, b: QueriedDoc)
 }
 
 /** A Mango selector for a query on the children of one pool, sorted on an indexed key. */
-export function mangoSelector(query: ChildQuery): Record<string, unknown> {
+export function mangoSelector(query: ChildQuery): Record<string, Record<string, unknown>> {
   const sortField = indexField((query.sort as { key: string }).key);
-  const selector: Record<string, unknown> = { parent: { $eq: query.parent }, [sortField]: { $gte: null } };
-  const conditions: Record<string, unknown>[] = [];
-  if (!query.includeHidden) conditions.push({ hidden: { $ne: true } });
-  if (query.contentTypes) conditions.push({ content_type: { $in: query.contentTypes } });
-  for (const filter of query.filters) conditions.push({ [indexField(filter.key)]: mangoCondition(filter) });
-  return conditions.length > 0 ? { ...selector, $and: conditions } : selector;
+  // pouchdb-find plans `$and` poorly, so conditions on one field are merged into one object instead.
+  const selector: Record<string, Record<string, unknown>> = { parent: { $eq: query.parent }, [sortField]: { $gte: null } };
+  const add = (field: string, condition: Record<string, unknown>) => {
+    selector[field] = { ...selector[field], ...condition };
+  };
+  if (!query.includeHidden) add('hidden', { $ne: true });
+  if (query.contentTypes) add('content_type', { $in: query.contentTypes });
+  // A query string names each field once, so the only overlap is a `ge` filter on the sort field,
+  // which replaces the weaker `$gte: null`.
+  for (const filter of query.filters) add(indexField(filter.key), mangoCondition(filter));
+  return selector;
 }
 
 function mangoCondition(filter: IndexFilter): Record<string, unknown> {
