@@ -1,6 +1,6 @@
 // The backend under test: how it is started, and the users, tokens and pools the scenarios need in it.
 import { fileURLToPath } from 'node:url';
-import { expectOk, fieldOf } from './http.ts';
+import { expectOk, readField } from './http.ts';
 import { startServer, type Server } from './processes.ts';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -22,7 +22,7 @@ export const benchUser = { name: 'bench-user', email: 'bench-user@example.org', 
 /** The parameters are the defaults, spelled out so that the baselines provably get the same ones. */
 export const argon2Env = { ARGON2_MEMORY_KIB: '19456', ARGON2_TIME_COST: '2', ARGON2_PARALLELISM: '1' };
 
-export function registrationBody(user: { name: string; email: string; password: string }): string {
+export function makeRegistrationBody(user: { name: string; email: string; password: string }): string {
   return JSON.stringify({
     content_type: userType,
     data: {
@@ -77,7 +77,7 @@ export interface BackendFixture {
 }
 
 async function logIn(url: string, name: string, password: string): Promise<string> {
-  return fieldOf(await expectOk('POST', `${url}/login_username`, { body: { name, password } }), 'user_token');
+  return readField(await expectOk('POST', `${url}/login_username`, { body: { name, password } }), 'user_token');
 }
 
 async function createPool(url: string, parent: string, name: string, adminToken: string): Promise<string> {
@@ -85,14 +85,14 @@ async function createPool(url: string, parent: string, name: string, adminToken:
     headers: { 'X-User-Token': adminToken },
     body: { content_type: basicPoolType, data: { [sheet.name]: { name }, [sheet.title]: { title: name } } },
   });
-  return new URL(fieldOf(answer, 'path')).pathname;
+  return new URL(readField(answer, 'path')).pathname;
 }
 
 export async function prepareBackend(server: Server, putPools: number): Promise<BackendFixture> {
   const { url } = server;
   const adminToken = await logIn(url, admin.name, admin.password);
-  const registered = await expectOk('POST', `${url}/principals/users/`, { body: JSON.parse(registrationBody(benchUser)) });
-  const userPath = new URL(fieldOf(registered, 'path')).pathname;
+  const registered = await expectOk('POST', `${url}/principals/users/`, { body: JSON.parse(makeRegistrationBody(benchUser)) });
+  const userPath = new URL(readField(registered, 'path')).pathname;
   const userToken = await logIn(url, benchUser.name, benchUser.password);
 
   const poolPath = await createPool(url, '/', 'pool', adminToken);

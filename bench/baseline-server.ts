@@ -38,7 +38,7 @@ function createLimiter(concurrency: number) {
   };
 }
 
-function passwordIn(body: unknown): string {
+function readPassword(body: unknown): string {
   const record = (body ?? {}) as Record<string, unknown>;
   if (typeof record.password === 'string') return record.password;
   const data = record.data as Record<string, Record<string, unknown>> | undefined;
@@ -63,7 +63,7 @@ async function createHandler(): Promise<{ handler: RequestHandler; close: () => 
       const hash = await argon2.hash(String(process.env.BENCH_PASSWORD), argon2Options);
       return {
         handler: async (request, response) => {
-          const valid = await hashing(() => argon2.verify(hash, passwordIn(request.body)));
+          const valid = await hashing(() => argon2.verify(hash, readPassword(request.body)));
           response.status(valid ? 200 : 400).json({ status: valid ? 'success' : 'error' });
         },
         close: async () => undefined,
@@ -72,7 +72,7 @@ async function createHandler(): Promise<{ handler: RequestHandler; close: () => 
     case 'hash':
       return {
         handler: async (request, response) => {
-          const hash = await hashing(() => argon2.hash(passwordIn(request.body), argon2Options));
+          const hash = await hashing(() => argon2.hash(readPassword(request.body), argon2Options));
           response.json({ status: 'success', length: hash.length });
         },
         close: async () => undefined,

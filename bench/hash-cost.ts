@@ -1,7 +1,7 @@
 // What one password hash costs each side: our argon2id against the peer's PBKDF2, timed here in one process.
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import { median } from './load.ts';
+import { computeMedian } from './load.ts';
 
 export interface HashCost {
   ours: { algorithm: string; ms: number };
@@ -21,7 +21,7 @@ export async function measureHashCost(
   }
   const ours = {
     algorithm: `argon2id m=${argon2Params.memoryCost} KiB, t=${argon2Params.timeCost}, p=${argon2Params.parallelism}`,
-    ms: median(argonTimes),
+    ms: computeMedian(argonTimes),
   };
   if (!peer || peer.scheme !== 'pbkdf2') return { ours };
 

@@ -40,7 +40,7 @@ export async function expectOk(
 }
 
 /** Reads a string field of a JSON answer, or fails saying which. */
-export function fieldOf(answer: Answer, field: string): string {
+export function readField(answer: Answer, field: string): string {
   const value = (answer.body as Record<string, unknown> | null)?.[field];
   if (typeof value !== 'string') throw new Error(`the answer has no ${field}: ${JSON.stringify(answer.body).slice(0, 300)}`);
   return value;

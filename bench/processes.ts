@@ -88,7 +88,7 @@ async function waitUntilAnswering(child: ChildProcess, url: string, name: string
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${name} stopped before it answered (exit ${child.exitCode ?? child.signalCode}):\n${tailOf(logFile)}`);
+      throw new Error(`${name} stopped before it answered (exit ${child.exitCode ?? child.signalCode}):\n${readTail(logFile)}`);
     }
     try {
       await fetch(url, { signal: AbortSignal.timeout(2000) });
@@ -97,7 +97,7 @@ async function waitUntilAnswering(child: ChildProcess, url: string, name: string
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  throw new Error(`${name} did not answer on ${url} within 60 s:\n${tailOf(logFile)}`);
+  throw new Error(`${name} did not answer on ${url} within 60 s:\n${readTail(logFile)}`);
 }
 
 /** The last error lines each server logged: read before stopAll removes the logs, when something failed. */
@@ -111,7 +111,7 @@ export function describeServerErrors(): string {
     .join('\n');
 }
 
-export function tailOf(file: string, lines = 20): string {
+export function readTail(file: string, lines = 20): string {
   if (!existsSync(file)) return '(no log)';
   return readFileSync(file, 'utf8').split('\n').slice(-lines - 1).join('\n');
 }

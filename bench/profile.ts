@@ -5,7 +5,7 @@ import path from 'node:path';
 import { prepareBackend, repoRoot, startBackend } from './backend.ts';
 import { checkSpec, runRound } from './load.ts';
 import { findFreePort, makeScratchDir } from './processes.ts';
-import { backendSpecs } from './scenarios.ts';
+import { defineBackendSpecs } from './scenarios.ts';
 import { seedPools } from './seed.ts';
 import type { Settings } from './settings.ts';
 
@@ -40,7 +40,7 @@ export async function runProfile(settings: Settings): Promise<void> {
     nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir],
   });
   const fixture = await prepareBackend(backend, settings.connections);
-  const specs = backendSpecs({ settings, backend, fixture });
+  const specs = defineBackendSpecs({ settings, backend, fixture });
   const spec = specs[scenario];
   if (!spec) throw new Error(`no scenario ${scenario}; choose one of ${Object.keys(specs).join(', ')}`);
   if (!spec.vary) await checkSpec(spec);
@@ -56,27 +56,30 @@ export async function runProfile(settings: Settings): Promise<void> {
   const kept = path.join(repoRoot, 'bench', `${scenario}.cpuprofile`);
   copyFileSync(path.join(profileDir, written), kept);
   process.stdout.write(`${spec.label}: ${Math.round(round.reqPerSec)} req/s, p50 ${round.p50Ms} ms, p99 ${round.p99Ms} ms under the profiler\n`);
-  process.stdout.write(`${summarizeProfile(JSON.parse(readFileSync(kept, 'utf8')) as CpuProfile)}\n`);
+  process.stdout.write(`${summarizeProfile(JSON.parse(readFileSync(kept, 'utf8')) as CpuProfile, settings.backendRoot)}\n`);
   process.stdout.write(`profile kept in ${path.relative(process.cwd(), kept)} (open it in Chrome DevTools, Performance tab)\n`);
 }
 
 /** Names the code a frame belongs to: a file of ours, a package, or node's own internals. */
-function areaOf(url: string, functionName: string): string {
+function findArea(url: string, functionName: string, root: string): string {
   if (url === '') return functionName.startsWith('(') ? functionName : '(native)';
   const file = url.replace(/^file:\/\//, '');
   const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
   if (inPackage) return inPackage[1] as string;
   if (file.startsWith('node:')) return 'node internals';
-  return path.relative(repoRoot, file);
+  return path.relative(root, file);
 }
 
-function frameName(node: ProfileNode): string {
+function nameFrame(node: ProfileNode, root: string): string {
   const { functionName, url, lineNumber } = node.callFrame;
-  const area = areaOf(url, functionName);
-  return `${functionName || '(anonymous)'} ${url ? `${area}:${lineNumber + 1}` : ''}`.trim();
+  const area = findArea(url, functionName, root);
+  // Code that tsx compiled reports line 1 for everything; the file alone says as much.
+  const line = lineNumber > 0 ? `:${lineNumber + 1}` : '';
+  return `${functionName || '(anonymous)'} ${url ? `${area}${line}` : ''}`.trim();
 }
 
-export function summarizeProfile(profile: CpuProfile, top = 25): string {
+/** `root` is the checkout that ran, so that its files show as src/… */
+export function summarizeProfile(profile: CpuProfile, root: string, top = 25): string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const sampleMs = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples.length);
   const self = new Map<string, number>();
@@ -86,11 +89,11 @@ export function summarizeProfile(profile: CpuProfile, top = 25): string {
 
   // Inclusive time counts a function once per stack, however often it recurses.
   const visit = (node: ProfileNode, onStack: Set<string>): number => {
-    const name = frameName(node);
+    const name = nameFrame(node, root);
     const own = (node.hitCount ?? 0) * sampleMs;
     if (node.callFrame.functionName !== '(idle)') {
       self.set(name, (self.get(name) ?? 0) + own);
-      const area = areaOf(node.callFrame.url, node.callFrame.functionName);
+      const area = findArea(node.callFrame.url, node.callFrame.functionName, root);
       areas.set(area, (areas.get(area) ?? 0) + own);
       busy += own;
     }
@@ -104,8 +107,8 @@ export function summarizeProfile(profile: CpuProfile, top = 25): string {
     }
     return total;
   };
-  const root = profile.nodes[0];
-  if (root) visit(root, new Set());
+  const rootNode = profile.nodes[0];
+  if (rootNode) visit(rootNode, new Set());
 
   const percent = (ms: number) => `${((ms / busy) * 100).toFixed(1).padStart(5)} %`;
   const list = (entries: Map<string, number>, count: number) =>

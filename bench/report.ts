@@ -15,21 +15,21 @@ export interface Row {
   met?: boolean;
 }
 
-const rate = (value: number) => (Number.isNaN(value) ? '—' : value >= 100 ? Math.round(value).toLocaleString('en') : value.toFixed(1));
-const milliseconds = (value: number) => (Number.isNaN(value) ? '—' : value >= 100 ? Math.round(value).toLocaleString('en') : value.toFixed(1));
+const formatRate = (value: number) => (Number.isNaN(value) ? '—' : value >= 100 ? Math.round(value).toLocaleString('en') : value.toFixed(1));
+const formatMilliseconds = (value: number) => (Number.isNaN(value) ? '—' : value >= 100 ? Math.round(value).toLocaleString('en') : value.toFixed(1));
 const escapeCell = (text: string) => text.replace(/\|/g, '\\|');
 
 export function formatTable(rows: readonly Row[]): string {
   const header = ['figure', 'req/s', 'p50 ms', 'p99 ms', 'baseline', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'target', 'met'];
   const lines = rows.map((row) => [
     row.figure,
-    rate(row.measured.reqPerSec),
-    milliseconds(row.measured.p50Ms),
-    milliseconds(row.measured.p99Ms),
+    formatRate(row.measured.reqPerSec),
+    formatMilliseconds(row.measured.p50Ms),
+    formatMilliseconds(row.measured.p99Ms),
     row.baselineLabel,
-    row.baseline ? rate(row.baseline.reqPerSec) : '',
-    row.baseline ? milliseconds(row.baseline.p50Ms) : '',
-    row.baseline ? milliseconds(row.baseline.p99Ms) : '',
+    row.baseline ? formatRate(row.baseline.reqPerSec) : '',
+    row.baseline ? formatMilliseconds(row.baseline.p50Ms) : '',
+    row.baseline ? formatMilliseconds(row.baseline.p99Ms) : '',
     row.ratioText,
     row.targetText,
     row.met === undefined ? '—' : row.met ? 'yes' : 'NO',

@@ -16,7 +16,7 @@ export interface RssResult {
  * `<user name>.<32 hex session id>.<43 base64url secret>` passes the token syntax check and reaches the
  * session lookup, which is where a cache of misses (or of anything keyed by the token) would grow.
  */
-export function bogusToken(serial: number): string {
+export function makeBogusToken(serial: number): string {
   return `0000001.${serial.toString(16).padStart(32, '0')}.${'A'.repeat(43)}`;
 }
 
@@ -29,7 +29,7 @@ function createBogusTokenSpec(server: Server, connections: number, firstSerial: 
     connections,
     // Invalid user token: every request must be refused, none served as anonymous.
     expectStatus: 400,
-    vary: (request: autocannon.Request) => ({ ...request, headers: { ...request.headers, 'x-user-token': bogusToken(serial++) } }),
+    vary: (request: autocannon.Request) => ({ ...request, headers: { ...request.headers, 'x-user-token': makeBogusToken(serial++) } }),
   };
 }
 

@@ -15,7 +15,7 @@ export interface PoolSeed {
 }
 
 /** The sheets a pool created through the API would have stored, with the metadata shape of bootstrap.ts. */
-function poolSheets(name: string, now: string): SheetData {
+function makePoolSheets(name: string, now: string): SheetData {
   return {
     'adhocracy_core.sheets.metadata.IMetadata': {
       creator: null,
@@ -41,12 +41,12 @@ export async function seedPools(backendRoot: string, dataDir: string, pools: rea
   try {
     for (const pool of pools) {
       const poolPath = `/${pool.name}/`;
-      await storage.insertResources([{ path: poolPath, contentType: basicPool, data: poolSheets(pool.name, now) }]);
+      await storage.insertResources([{ path: poolPath, contentType: basicPool, data: makePoolSheets(pool.name, now) }]);
       for (let start = 0; start < pool.children; start += batchSize) {
         const batch: ResourceRecord[] = [];
         for (let index = start; index < Math.min(start + batchSize, pool.children); index += 1) {
           const name = String(index).padStart(7, '0');
-          batch.push({ path: `${poolPath}${name}/`, contentType: basicPool, data: poolSheets(name, now) });
+          batch.push({ path: `${poolPath}${name}/`, contentType: basicPool, data: makePoolSheets(name, now) });
         }
         await storage.insertResources(batch);
       }
