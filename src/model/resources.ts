@@ -181,7 +181,7 @@ export function createResourceService(deps: {
         updated: {
           created: [],
           modified: parent === undefined ? [] : [parent],
-          removed: removed.map((record) => record.path),
+          removed: removed.map((record) => record.path).sort(),
           changed_descendants: ancestorsOf(resource.path),
         },
       };

@@ -1,0 +1,126 @@
+// For every built-in type and every kind of caller, what OPTIONS offers is exactly what POST, PUT and DELETE allow.
+import assert from 'node:assert/strict';
+import type { FieldDefinition } from '../../src/sheet.ts';
+import { ids, registerAndLogIn, startTestApp, type TestApp } from '../support/test-app.ts';
+
+interface Caller {
+  name: string;
+  token?: string;
+  password?: string;
+}
+
+let unique = 0;
+const next = () => `n${(unique += 1)}`;
+
+/** A value the field accepts, fresh where it must be unique. */
+function sampleValue(field: FieldDefinition): unknown {
+  if (field.containertype === 'list') return [];
+  switch (field.valuetype) {
+    case 'adhocracy_core.schema.Boolean':
+      return false;
+    case 'adhocracy_core.schema.Email':
+      return `${next()}@example.org`;
+    case 'adhocracy_core.schema.Password':
+      return `password-${next()}`;
+    case 'adhocracy_core.schema.TimeZoneName':
+      return 'Europe/Berlin';
+    default:
+      return `value ${next()}`;
+  }
+}
+
+function creationBody(typeId: string) {
+  const bodies: Record<string, unknown> = {
+    [ids.basicPool]: { content_type: ids.basicPool, data: { [ids.name]: { name: next() } } },
+    [ids.user]: {
+      content_type: ids.user,
+      data: { [ids.userBasic]: { name: next() }, [ids.userExtended]: { email: `${next()}@example.org` }, [ids.password]: { password: 'EckVocUbs3' } },
+    },
+    'adhocracy_core.resources.principal.IGroup': { content_type: 'adhocracy_core.resources.principal.IGroup', data: { [ids.name]: { name: next() } } },
+  };
+  return bodies[typeId];
+}
+
+describe('rest/OPTIONS agrees with the verbs', function () {
+  this.timeout(120_000);
+  let t: TestApp;
+  const callers: Caller[] = [];
+
+  before(async () => {
+    t = await startTestApp({ env: { ADMIN_NAME: 'admin', ADMIN_EMAIL: 'admin@example.org', ADMIN_PASSWORD: 'admin-password' } });
+    const admin = await t.http.post('/login_username').send({ name: 'admin', password: 'admin-password' }).expect(200);
+    callers.push({ name: 'anonymous' }, { name: 'admin', token: admin.body.user_token, password: 'admin-password' });
+    for (const role of ['none', 'contributor', 'editor', 'moderator']) {
+      const user = await registerAndLogIn(t.http, `user ${role}`, `${role}@example.org`);
+      if (role !== 'none') {
+        await t.http
+          .put(new URL(user.path).pathname)
+          .set('X-User-Token', admin.body.user_token)
+          .send({ data: { [ids.permissions]: { roles: [role] } } })
+          .expect(200);
+      }
+      callers.push({ name: role === 'none' ? 'user' : role, token: user.token, password: 'EckVocUbs3' });
+    }
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  /** One resource of every built-in type, made by the admin (so that no caller but the admin is its creator). */
+  async function resourcesOfEveryType(): Promise<string[]> {
+    const admin = callers.find((caller) => caller.name === 'admin') as Caller;
+    const pool = await t.http.post('/').set('X-User-Token', admin.token as string).send(creationBody(ids.basicPool)).expect(200);
+    const group = await t.http
+      .post('/principals/groups/')
+      .set('X-User-Token', admin.token as string)
+      .send(creationBody('adhocracy_core.resources.principal.IGroup'))
+      .expect(200);
+    const user = await t.http.post('/principals/users/').send(creationBody(ids.user)).expect(200);
+    return ['/', '/principals/', '/principals/users/', '/principals/groups/', pool.body.path, group.body.path, user.body.path].map(
+      (path: string) => new URL(path, 'http://localhost:6541').pathname,
+    );
+  }
+
+  const send = (request: ReturnType<TestApp['http']['get']>, caller: Caller) => {
+    if (caller.token) request.set('X-User-Token', caller.token);
+    if (caller.password) request.set('X-User-Password', caller.password);
+    return request;
+  };
+
+  it('for creating, editing and deleting', async () => {
+    const { registry } = t.app.services;
+    const checked: string[] = [];
+    for (const caller of callers) {
+      for (const path of await resourcesOfEveryType()) {
+        const options = await send(t.http.options(path), caller).expect(200);
+        const context = await t.app.services.storage.readResource(path);
+        const type = registry.resourceTypes.get(context?.contentType ?? '');
+        assert.ok(type);
+
+        const offeredTypes = ((options.body.POST?.request_body ?? []) as { content_type: string }[]).map((stub) => stub.content_type);
+        for (const elementType of type.elementTypes) {
+          const response = await send(t.http.post(path), caller).send(creationBody(elementType) as object);
+          const expected = offeredTypes.includes(elementType) ? 200 : 403;
+          assert.equal(response.status, expected, `${caller.name} POST ${elementType} to ${path}: ${JSON.stringify(response.body)}`);
+          checked.push(`${caller.name} POST ${path}`);
+        }
+
+        const offeredSheets = Object.keys(options.body.PUT?.request_body.data ?? {});
+        for (const sheet of registry.sheetsOf(type.id)) {
+          const editable = Object.entries(sheet.fields).filter(([, field]) => !field.serverManaged && field.editable !== false);
+          if (editable.length === 0) continue;
+          const [fieldName, field] = editable[0] as [string, FieldDefinition];
+          const response = await send(t.http.put(path), caller).send({ data: { [sheet.id]: { [fieldName]: sampleValue(field) } } });
+          // No caller here created these resources, so a sheet offered is editable field by field.
+          assert.equal(response.status, offeredSheets.includes(sheet.id) ? 200 : 403, `${caller.name} PUT ${sheet.id}.${fieldName} on ${path}: ${JSON.stringify(response.body)}`);
+          checked.push(`${caller.name} PUT ${path} ${sheet.id}`);
+        }
+
+        const deleting = await send(t.http.delete(path), caller);
+        assert.equal(deleting.status, options.body.DELETE ? 200 : 403, `${caller.name} DELETE ${path}`);
+        checked.push(`${caller.name} DELETE ${path}`);
+      }
+    }
+    assert.ok(checked.length > 100, `only ${checked.length} checks ran`);
+  });
+});
