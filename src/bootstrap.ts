@@ -63,6 +63,7 @@ export async function ensureAdmin(options: {
     mode: 'create',
     roles: new Set(['everyone', 'authenticated', 'admin']),
     passwordPolicy,
+    lineage: [pool],
     data: {
       'adhocracy_core.sheets.principal.IUserBasic': { name: admin.name },
       'adhocracy_core.sheets.principal.IUserExtended': { email: admin.email },

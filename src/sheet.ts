@@ -39,6 +39,7 @@ export function rolesFrom(role: 'reader' | 'participant' | 'contributor' | 'edit
 
 /** The value types of Adhocracy 3, as /meta_api names them. */
 export type ValueType =
+  | 'adhocracy_core.schema.ACM'
   | 'adhocracy_core.schema.Boolean'
   | 'adhocracy_core.schema.DateTime'
   | 'adhocracy_core.schema.Email'

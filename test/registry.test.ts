@@ -35,11 +35,13 @@ describe('registry', () => {
     // A change here changes the API: review it, then update this snapshot.
     assert.deepEqual(map, {
       'adhocracy_core.resources.root.IRootPool': [
+        'adhocracy_core.sheets.acl.IAcl',
         'adhocracy_core.sheets.local_roles.ILocalRoles',
         'adhocracy_core.sheets.metadata.IMetadata',
         'adhocracy_core.sheets.pool.IPool',
       ],
       'adhocracy_core.resources.pool.IBasicPool': [
+        'adhocracy_core.sheets.acl.IAcl',
         'adhocracy_core.sheets.description.IDescription',
         'adhocracy_core.sheets.local_roles.ILocalRoles',
         'adhocracy_core.sheets.metadata.IMetadata',
@@ -48,24 +50,28 @@ describe('registry', () => {
         'adhocracy_core.sheets.title.ITitle',
       ],
       'adhocracy_core.resources.principal.IPrincipalsService': [
+        'adhocracy_core.sheets.acl.IAcl',
         'adhocracy_core.sheets.local_roles.ILocalRoles',
         'adhocracy_core.sheets.metadata.IMetadata',
         'adhocracy_core.sheets.name.IName',
         'adhocracy_core.sheets.pool.IPool',
       ],
       'adhocracy_core.resources.principal.IUsersService': [
+        'adhocracy_core.sheets.acl.IAcl',
         'adhocracy_core.sheets.local_roles.ILocalRoles',
         'adhocracy_core.sheets.metadata.IMetadata',
         'adhocracy_core.sheets.name.IName',
         'adhocracy_core.sheets.pool.IPool',
       ],
       'adhocracy_core.resources.principal.IGroupsService': [
+        'adhocracy_core.sheets.acl.IAcl',
         'adhocracy_core.sheets.local_roles.ILocalRoles',
         'adhocracy_core.sheets.metadata.IMetadata',
         'adhocracy_core.sheets.name.IName',
         'adhocracy_core.sheets.pool.IPool',
       ],
       'adhocracy_core.resources.principal.IUser': [
+        'adhocracy_core.sheets.acl.IAcl',
         'adhocracy_core.sheets.local_roles.ILocalRoles',
         'adhocracy_core.sheets.metadata.IMetadata',
         'adhocracy_core.sheets.principal.IPasswordAuthentication',
@@ -75,6 +81,7 @@ describe('registry', () => {
         'adhocracy_core.sheets.principal.IUserExtended',
       ],
       'adhocracy_core.resources.principal.IGroup': [
+        'adhocracy_core.sheets.acl.IAcl',
         'adhocracy_core.sheets.principal.IGroup',
         'adhocracy_core.sheets.local_roles.ILocalRoles',
         'adhocracy_core.sheets.metadata.IMetadata',

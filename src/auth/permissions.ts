@@ -7,6 +7,7 @@ export const metadataSheet = 'adhocracy_core.sheets.metadata.IMetadata';
 export const permissionsSheet = 'adhocracy_core.sheets.principal.IPermissions';
 export const groupSheet = 'adhocracy_core.sheets.principal.IGroup';
 export const localRolesSheet = 'adhocracy_core.sheets.local_roles.ILocalRoles';
+export const aclSheet = 'adhocracy_core.sheets.acl.IAcl';
 
 /** The caller of a request: anonymous, or a user with its global roles and the groups it belongs to. */
 export interface Principal {
@@ -48,12 +49,18 @@ export function rolesOn(principal: Principal, lineage: readonly ResourceRecord[]
   return roles;
 }
 
+/**
+ * Viewing, creating and deleting follow the type's ACL, unless the resource (for creating: the pool)
+ * or one above it overrides the action in its IAcl sheet; the nearest override wins.
+ */
+type TypeAction = { type: ResourceType; lineage: readonly ResourceRecord[] };
+
 export type Action =
-  | { kind: 'view'; type: ResourceType }
-  | { kind: 'create'; type: ResourceType }
-  | { kind: 'delete'; type: ResourceType }
+  | ({ kind: 'view' } & TypeAction)
+  | ({ kind: 'create' } & TypeAction)
+  | ({ kind: 'delete' } & TypeAction)
   | { kind: 'read-sheet'; sheet: Sheet }
-  | { kind: 'create-sheet'; sheet: Sheet; type: ResourceType }
+  | ({ kind: 'create-sheet'; sheet: Sheet } & TypeAction)
   | { kind: 'edit-sheet'; sheet: Sheet }
   | { kind: 'edit-field'; sheet: Sheet; field: FieldDefinition };
 
@@ -61,20 +68,26 @@ export type Action =
 export function can(roles: ReadonlySet<Role>, action: Action): boolean {
   switch (action.kind) {
     case 'view':
-      return holdsAny(roles, action.type.permissions.view);
     case 'create':
-      return holdsAny(roles, action.type.permissions.create);
     case 'delete':
-      return holdsAny(roles, action.type.permissions.delete);
+      return holdsAny(roles, overriddenRoles(action.lineage, action.kind) ?? action.type.permissions[action.kind]);
     case 'read-sheet':
       return holdsAny(roles, action.sheet.permissions.read);
     case 'create-sheet':
-      return holdsAny(roles, action.sheet.permissions.create ?? action.type.permissions.create);
+      return holdsAny(roles, action.sheet.permissions.create ?? overriddenRoles(action.lineage, 'create') ?? action.type.permissions.create);
     case 'edit-sheet':
       return holdsAny(roles, action.sheet.permissions.edit);
     case 'edit-field':
       return holdsAny(roles, action.field.editBy ?? action.sheet.permissions.edit);
   }
+}
+
+function overriddenRoles(lineage: readonly ResourceRecord[], action: 'view' | 'create' | 'delete'): Role[] | undefined {
+  for (let index = lineage.length - 1; index >= 0; index -= 1) {
+    const acl = lineage[index]?.data[aclSheet]?.acl as Record<string, Role[] | undefined> | undefined;
+    if (acl?.[action]) return acl[action];
+  }
+  return undefined;
 }
 
 /** Hidden and deleted resources, and everything below them, are for admins' eyes only. */

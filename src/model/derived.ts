@@ -1,5 +1,5 @@
-// What the store keeps beside a resource's data, derived from it on every write: hidden state and index values.
-import { metadataSheet } from '../auth/permissions.ts';
+// What the store keeps beside a resource's data, derived from it on every write: hidden, restricted, index values.
+import { aclSheet, metadataSheet } from '../auth/permissions.ts';
 import type { Registry } from '../registry.ts';
 import type { IndexValue, ResourceRecord } from '../storage/storage.ts';
 
@@ -14,5 +14,6 @@ export function withDerivedFields(registry: Registry, record: ResourceRecord): R
     const value = record.data[sheet.id]?.[fieldName];
     index[key] = isIndexValue(value) ? value : null;
   }
-  return { ...record, hidden: metadata?.hidden === true || metadata?.deleted === true, index };
+  const acl = record.data[aclSheet]?.acl as { view?: unknown } | undefined;
+  return { ...record, hidden: metadata?.hidden === true || metadata?.deleted === true, restricted: Array.isArray(acl?.view), index };
 }

@@ -5,7 +5,7 @@ import { ApiError, invalidInput, type ErrorDetail } from '../errors.ts';
 import { isCreatable, isEditable, type Registry } from '../registry.ts';
 import type { ResourceType } from '../resource-type.ts';
 import type { FieldDefinition, Role, Sheet } from '../sheet.ts';
-import type { SheetData } from '../storage/storage.ts';
+import type { ResourceRecord, SheetData } from '../storage/storage.ts';
 
 export type InputMode = 'create' | 'edit';
 
@@ -19,9 +19,11 @@ export async function validateSheetInput(options: {
   data: unknown;
   mode: InputMode;
   roles: ReadonlySet<Role>;
+  /** The resource edited, or the pool created in, with its ancestors. */
+  lineage: readonly ResourceRecord[];
   passwordPolicy: PasswordPolicy;
 }): Promise<SheetData> {
-  const { registry, type, data, mode, roles, passwordPolicy } = options;
+  const { registry, type, data, mode, roles, lineage, passwordPolicy } = options;
   if (!isPlainObject(data)) throw invalidInput([bodyError('data', 'data must be an object of sheets', 'not_an_object')]);
 
   const errors: ErrorDetail[] = [];
@@ -44,7 +46,7 @@ export async function validateSheetInput(options: {
   const denied: ErrorDetail[] = [];
   for (const { sheet, fields } of sheets) {
     if (!Object.values(sheet.fields).some(isSettable)) continue;
-    if (!can(roles, mode === 'create' ? { kind: 'create-sheet', sheet, type } : { kind: 'edit-sheet', sheet })) {
+    if (!can(roles, mode === 'create' ? { kind: 'create-sheet', sheet, type, lineage } : { kind: 'edit-sheet', sheet })) {
       denied.push(forbiddenField(`data.${sheet.id}`, `You may not ${mode === 'create' ? 'set' : 'edit'} ${sheet.id}`));
       continue;
     }

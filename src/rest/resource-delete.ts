@@ -5,8 +5,8 @@ import { serializeChange } from './serialize.ts';
 import type { View } from './view.ts';
 
 export const deleteResource: View = async (request, { resources, codec }) => {
-  const { context, type, roles } = request;
-  if (!can(roles, { kind: 'delete', type })) throw forbidden('path', 'You may not delete this resource');
+  const { context, type, roles, lineage } = request;
+  if (!can(roles, { kind: 'delete', type, lineage })) throw forbidden('path', 'You may not delete this resource');
   const { record, updated } = await resources.remove(context);
   return { body: serializeChange(record, updated, codec) };
 };

@@ -4,20 +4,27 @@ import { forbidden } from '../errors.ts';
 import type { Registry } from '../registry.ts';
 import { isPoolKind } from '../resource-type.ts';
 import type { Role } from '../sheet.ts';
-import type { ChildQuery, Storage } from '../storage/storage.ts';
+import type { ChildCounts, ChildQuery, ResourceRecord, Storage } from '../storage/storage.ts';
 import { parsePoolQuery, type PoolQuery } from './pool-query.ts';
 import { serializeResource, typeOf, type PoolListing } from './serialize.ts';
 import type { View } from './view.ts';
 
 export const getResource: View = async (request, { registry, storage, codec }) => {
   const { context, type, principal, roles, lineage } = request;
-  if (!can(roles, { kind: 'view', type })) throw forbidden('path', 'You may not view this resource');
+  if (!can(roles, { kind: 'view', type, lineage })) throw forbidden('path', 'You may not view this resource');
   const isPool = isPoolKind(type.kind);
   const query = parsePoolQuery(request.query, { isPool, registry, codec });
 
   let listing: PoolListing | undefined;
   if (isPool) {
-    const childQuery = toChildQuery(context.path, query, roles, registry);
+    const counts = await storage.childCounts(context.path);
+    const childQuery = toChildQuery(context.path, query, roles, lineage, registry);
+    // Children with a view permission of their own are checked one by one; pools without any are not.
+    const restricted = childQuery.depth !== 1 || Object.values(counts).some((count) => count.restricted > 0);
+    if (restricted) {
+      childQuery.isListable = (child) =>
+        can(rolesOn(principal, [...lineage, child]), { kind: 'view', type: typeOf(registry.resourceTypes, child), lineage: [...lineage, child] });
+    }
     const elements =
       query.elements === 'omit'
         ? []
@@ -28,7 +35,7 @@ export const getResource: View = async (request, { registry, storage, codec }) =
           });
     listing = {
       elements,
-      count: await countFor(childQuery, query, storage),
+      count: await countFor(childQuery, query, counts, storage),
       ...(query.aggregateBy ? { aggregateby: { [query.aggregateBy]: await storage.aggregateMatches(childQuery, query.aggregateBy) } } : {}),
     };
   }
@@ -36,8 +43,14 @@ export const getResource: View = async (request, { registry, storage, codec }) =
 };
 
 /** What the caller may list: only types it may view here, and hidden elements only for those who see them. */
-function toChildQuery(parent: string, query: PoolQuery, roles: ReadonlySet<Role>, registry: Registry): ChildQuery {
-  const viewable = [...registry.resourceTypes.values()].filter((type) => can(roles, { kind: 'view', type })).map((type) => type.id);
+function toChildQuery(
+  parent: string,
+  query: PoolQuery,
+  roles: ReadonlySet<Role>,
+  lineage: readonly ResourceRecord[],
+  registry: Registry,
+): ChildQuery {
+  const viewable = [...registry.resourceTypes.values()].filter((type) => can(roles, { kind: 'view', type, lineage })).map((type) => type.id);
   const requested = query.contentTypes ?? [...registry.resourceTypes.keys()];
   const contentTypes = requested.filter((type) => viewable.includes(type));
   return {
@@ -54,11 +67,17 @@ function toChildQuery(parent: string, query: PoolQuery, roles: ReadonlySet<Role>
 
 /**
  * The children's count comes from counts the store keeps, so it is always there. Counting the
- * matches of a filtered or deeper query reads them all, so it is done only when asked (`count=true`).
+ * matches of a filtered or deeper query reads them all, so it is done only when asked (`count=true`),
+ * or where restricted children must be checked one by one.
  */
-async function countFor(childQuery: ChildQuery, query: PoolQuery, storage: Storage): Promise<number | undefined> {
+async function countFor(
+  childQuery: ChildQuery,
+  query: PoolQuery,
+  counts: Record<string, ChildCounts>,
+  storage: Storage,
+): Promise<number | undefined> {
   if (childQuery.depth === 1 && childQuery.filters.length === 0) {
-    const counts = await storage.childCounts(childQuery.parent);
+    if (childQuery.isListable) return storage.countMatches(childQuery);
     return Object.entries(counts)
       .filter(([type]) => !childQuery.contentTypes || childQuery.contentTypes.includes(type))
       .reduce((sum, [, { visible, hidden }]) => sum + visible + (childQuery.includeHidden ? hidden : 0), 0);

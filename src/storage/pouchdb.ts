@@ -51,6 +51,7 @@ interface ResourceDoc {
   depth: number;
   content_type: string;
   hidden: boolean;
+  restricted: boolean;
   data: SheetData;
 }
 interface SessionDoc {
@@ -160,7 +161,7 @@ class PouchStorage implements Storage {
       if (isStatus(error, 409)) throw new RevisionConflictError(record.path);
       throw error;
     }
-    if (Boolean(before.hidden) !== Boolean(record.hidden)) {
+    if (Boolean(before.hidden) !== Boolean(record.hidden) || Boolean(before.restricted) !== Boolean(record.restricted)) {
       await this.countChildren([
         { record: before, delta: -1 },
         { record, delta: 1 },
@@ -191,7 +192,8 @@ class PouchStorage implements Storage {
   }
 
   async queryChildren(query: ChildQuery): Promise<ResourceRecord[]> {
-    if (query.depth === 1 && query.sort) {
+    // The index serves a sorted page unless restricted children must be checked one by one.
+    if (query.depth === 1 && query.sort && !query.isListable) {
       const result = await this.db.find({
         selector: mangoSelector(query),
         sort: [{ parent: query.sort.reverse ? 'desc' : 'asc' }, { [indexField(query.sort.key)]: query.sort.reverse ? 'desc' : 'asc' }],
@@ -247,6 +249,7 @@ class PouchStorage implements Storage {
       for (const row of page.rows) {
         const doc = row.doc as (Doc & QueriedDoc) | undefined;
         if (!doc || doc.kind !== 'resource' || !matchesQuery(doc, query, parentDepth)) continue;
+        if (doc.restricted && query.isListable && !query.isListable(toResource(doc))) continue;
         if (!take(doc)) return;
       }
       const last = page.rows.at(-1);
@@ -262,17 +265,19 @@ class PouchStorage implements Storage {
 
   /** Adds or takes away children in their parents' counts, by type and visibility. */
   private async countChildren(changes: { record: ResourceRecord; delta: number }[]): Promise<void> {
-    const byParent = new Map<string, { type: string; hidden: boolean; delta: number }[]>();
+    const byParent = new Map<string, { type: string; hidden: boolean; restricted: boolean; delta: number }[]>();
     for (const { record, delta } of changes) {
       const parent = parentPath(record.path);
       if (parent === undefined) continue;
-      byParent.set(parent, [...(byParent.get(parent) ?? []), { type: record.contentType, hidden: Boolean(record.hidden), delta }]);
+      const change = { type: record.contentType, hidden: Boolean(record.hidden), restricted: Boolean(record.restricted), delta };
+      byParent.set(parent, [...(byParent.get(parent) ?? []), change]);
     }
     for (const [parent, deltas] of byParent) {
       await this.updateDoc(countsKey(parent), (current) => {
         const byType = structuredClone(current && current.kind === 'counts' ? current.byType : {});
-        for (const { type, hidden, delta } of deltas) {
-          const counts = (byType[type] ??= { visible: 0, hidden: 0 });
+        for (const { type, hidden, restricted, delta } of deltas) {
+          const counts = (byType[type] ??= { visible: 0, hidden: 0, restricted: 0 });
+          counts.restricted = Math.max(0, (counts.restricted ?? 0) + (restricted ? delta : 0));
           if (hidden) counts.hidden = Math.max(0, counts.hidden + delta);
           else counts.visible = Math.max(0, counts.visible + delta);
         }
@@ -440,6 +445,7 @@ function toDoc(record: ResourceRecord): ResourceDoc {
     depth: depthOf(record.path),
     content_type: record.contentType,
     hidden: Boolean(record.hidden),
+    restricted: Boolean(record.restricted),
     data: record.data,
     ...indexFieldsOf(record),
   };
@@ -452,6 +458,7 @@ function toResource(doc: ResourceDoc & { _rev?: string }): ResourceRecord {
     contentType: doc.content_type,
     data: doc.data,
     hidden: doc.hidden === true,
+    restricted: doc.restricted === true,
     ...(doc._rev ? { revision: doc._rev } : {}),
   };
 }

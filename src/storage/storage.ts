@@ -13,6 +13,8 @@ export interface ResourceRecord {
   data: SheetData;
   /** Hidden or deleted: left out of listings and counts unless asked for. */
   hidden?: boolean;
+  /** Has a view permission of its own, so that who may list it must be checked one by one. */
+  restricted?: boolean;
   /** Values to filter and sort on, by index key (`<sheet id>:<field>`). */
   index?: Record<string, IndexValue>;
   /** The storage revision this record was read at; required to replace it. */
@@ -41,11 +43,15 @@ export interface ChildQuery {
   sort?: { key: string; reverse: boolean };
   limit?: number;
   offset: number;
+  /** Decides on each restricted record (one with a view permission of its own) whether it is listed. */
+  isListable?: (record: ResourceRecord) => boolean;
 }
 
 export interface ChildCounts {
   visible: number;
   hidden: number;
+  /** How many of them, hidden or not, are restricted. */
+  restricted: number;
 }
 
 export interface SessionRecord {

@@ -207,6 +207,7 @@ describe('rest/resources', () => {
         {
           content_type: ids.basicPool,
           data: {
+            'adhocracy_core.sheets.acl.IAcl': {},
             'adhocracy_core.sheets.description.IDescription': {},
             'adhocracy_core.sheets.local_roles.ILocalRoles': {},
             [ids.name]: {},
@@ -217,6 +218,7 @@ describe('rest/resources', () => {
       await createPool('/', 'space').expect(200);
       const space = await t.http.options('/space/').set('X-User-Token', adminToken).expect(200);
       assert.deepEqual(space.body.PUT.request_body.data, {
+        'adhocracy_core.sheets.acl.IAcl': {},
         'adhocracy_core.sheets.description.IDescription': {},
         'adhocracy_core.sheets.local_roles.ILocalRoles': {},
         [ids.metadata]: {},

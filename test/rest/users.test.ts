@@ -187,7 +187,7 @@ describe('rest/users', () => {
       assert.deepEqual(await sheetsSeen(anna.path, bert.token), publicSheets);
       assert.deepEqual(await sheetsSeen(anna.path, anna.token), privateSheets);
       // Admins also see who holds which local roles.
-      const adminSheets = [...privateSheets, 'adhocracy_core.sheets.local_roles.ILocalRoles'].sort();
+      const adminSheets = [...privateSheets, 'adhocracy_core.sheets.acl.IAcl', 'adhocracy_core.sheets.local_roles.ILocalRoles'].sort();
       assert.deepEqual(await sheetsSeen(anna.path, admin.body.user_token), adminSheets);
     });
   });

@@ -69,16 +69,16 @@ for (const backend of backends) {
       await storage.insertResource(resource('/pool/a/', 'example.IA'));
       await storage.insertResource(resource('/pool/b/', 'example.IB'));
       await storage.insertResource(resource('/pool/a/grandchild/'));
-      assert.deepEqual(await storage.childCounts('/pool/'), { 'example.IA': { visible: 1, hidden: 0 }, 'example.IB': { visible: 1, hidden: 0 } });
+      assert.deepEqual(await storage.childCounts('/pool/'), { 'example.IA': { visible: 1, hidden: 0, restricted: 0 }, 'example.IB': { visible: 1, hidden: 0, restricted: 0 } });
       const existing = await storage.insertResources([resource('/pool/c/', 'example.IA'), resource('/pool/a/', 'example.IA')]);
       assert.deepEqual(existing, ['/pool/a/']);
-      assert.deepEqual(await storage.childCounts('/pool/'), { 'example.IA': { visible: 2, hidden: 0 }, 'example.IB': { visible: 1, hidden: 0 } });
+      assert.deepEqual(await storage.childCounts('/pool/'), { 'example.IA': { visible: 2, hidden: 0, restricted: 0 }, 'example.IB': { visible: 1, hidden: 0, restricted: 0 } });
       assert.deepEqual(await storage.childCounts('/empty/'), {});
     });
 
     it('counts correctly when many children are inserted at once', async () => {
       await Promise.all(Array.from({ length: 40 }, (_, index) => storage.insertResource(resource(`/pool/${index}/`))));
-      assert.deepEqual(await storage.childCounts('/pool/'), { 'example.IThing': { visible: 40, hidden: 0 } });
+      assert.deepEqual(await storage.childCounts('/pool/'), { 'example.IThing': { visible: 40, hidden: 0, restricted: 0 } });
     });
 
     it('hands out each counter value once, also under concurrency', async () => {
