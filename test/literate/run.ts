@@ -23,11 +23,12 @@ interface SentRequest {
 /** The pseudo-header `As: NAME`, sent as the user token captured under NAME_token. */
 const actAsHeader = 'as';
 
-export async function runSpecFile(file: string): Promise<SpecResult> {
+/** `couchUrl` runs the spec against a database on a CouchDB-compatible server instead of in memory. */
+export async function runSpecFile(file: string, options: { couchUrl?: string } = {}): Promise<SpecResult> {
   const shownFile = showFileName(file);
   const steps = parseSpec(await readFile(file, 'utf8'), shownFile);
   const env = Object.assign({}, ...steps.flatMap((step) => (step.kind === 'server' ? [step.env] : []))) as Record<string, string>;
-  const test = await startTestApp({ env });
+  const test = await startTestApp({ env, ...(options.couchUrl ? { couchUrl: options.couchUrl } : {}) });
   let captures: Captures = new Map();
   let requests = 0;
   try {

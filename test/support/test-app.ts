@@ -16,14 +16,24 @@ export interface TestApp {
 export const publicUrl = 'http://localhost:6541';
 
 /** `env` takes the same variables as the server, e.g. `{ TOKEN_IDLE_SECONDS: '60' }`. */
-export async function startTestApp(options: { env?: Record<string, string>; log?: Logger; clockStart?: number } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  log?: Logger;
+  clockStart?: number;
+  /** A CouchDB-compatible server's base URL: the app then gets a fresh database there, over HTTP. */
+  couchUrl?: string;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const config: Config = readConfig({ PUBLIC_URL: publicUrl, HASH_CONCURRENCY: '1', ...options.env });
   const clock = createManualClock(options.clockStart);
   const app = await createApp({
     config,
     clock,
     log: options.log ?? silentLogger,
-    database: { adapter: 'memory', name: `test-${randomUUID()}` },
+    database: options.couchUrl
+      ? { adapter: 'http', url: `${options.couchUrl}/test-${randomUUID()}` }
+      : { adapter: 'memory', name: `test-${randomUUID()}` },
   });
   return { app, http: supertest.agent(app.express), clock, close: () => app.close() };
 }
