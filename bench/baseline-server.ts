@@ -1,6 +1,6 @@
 // A baseline for the benchmark: the least an express 5 app can do for one measured request; its kind is argv[2].
 // Run as `node --import tsx bench/baseline-server.ts json|verify|hash|put` with PORT (and the variables below).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import argon2, { type HashOptions } from 'argon2';
 import express, { type RequestHandler } from 'express';
@@ -49,10 +49,13 @@ async function createHandler(): Promise<{ handler: RequestHandler; close: () => 
   switch (kind) {
     case 'json': {
       // The same bodies the backend answered, parsed once, serialized per request as the backend must.
-      const bodies = new Map(Object.entries(JSON.parse(readFileSync(String(process.env.BODIES_FILE), 'utf8')) as Record<string, unknown>));
+      // The file appears only once the backend is set up, after this server started: read it when asked.
+      const bodiesFile = String(process.env.BODIES_FILE);
+      let bodies: Map<string, unknown> | undefined;
       return {
         handler: (request, response) => {
-          const body = bodies.get(request.path);
+          if (!bodies && existsSync(bodiesFile)) bodies = new Map(Object.entries(JSON.parse(readFileSync(bodiesFile, 'utf8')) as Record<string, unknown>));
+          const body = bodies?.get(request.path);
           if (body === undefined) response.status(404).json({});
           else response.json(body);
         },

@@ -1,6 +1,6 @@
 // Measuring a comparison round by round, and turning the medians into the table's rows with their targets.
 import type { Config } from '../src/config.ts';
-import { checkSpec, runTimedRound, settleAfter, startLoad, summarize, type LoadSpec, type Measurement, type Round } from './load.ts';
+import { checkSpec, runRound, runTimedRound, settleAfter, startLoad, summarize, type LoadSpec, type Measurement, type Round } from './load.ts';
 import type { Row } from './report.ts';
 import type { RssResult } from './rss.ts';
 import type { Comparison } from './scenarios.ts';
@@ -18,8 +18,9 @@ export async function measurePair(
     if (!spec.vary) await checkSpec(spec);
   }
   const backgroundRounds: Round[] = [];
+  const { countedRounds } = comparison;
   const runSettled = async (spec: LoadSpec, seconds: number): Promise<Round> => {
-    const round = await runTimedRound(spec, seconds);
+    const round = countedRounds ? await runRound(spec, { amount: countedRounds.requests }) : await runTimedRound(spec, seconds);
     await settleAfter(round);
     return round;
   };
@@ -35,12 +36,15 @@ export async function measurePair(
     await settleAfter(backgroundRound);
     return round;
   };
-  await runSettled(baseline, settings.warmupSeconds);
-  await runMeasured(settings.warmupSeconds);
-  backgroundRounds.length = 0;
+  // Counted rounds are of slow requests, for which checkSpec's one request was warm-up enough.
+  if (!countedRounds) {
+    await runSettled(baseline, settings.warmupSeconds);
+    await runMeasured(settings.warmupSeconds);
+    backgroundRounds.length = 0;
+  }
   const baselineRounds: Round[] = [];
   const measuredRounds: Round[] = [];
-  for (let round = 1; round <= settings.rounds; round += 1) {
+  for (let round = 1; round <= (countedRounds?.rounds ?? settings.rounds); round += 1) {
     baselineRounds.push(await runSettled(baseline, settings.secondsPerRound));
     measuredRounds.push(await runMeasured(settings.secondsPerRound));
   }
@@ -52,11 +56,10 @@ export async function measurePair(
 }
 
 export function compare(comparison: Comparison, measured: Measurement, baseline: Measurement): Row {
-  const ratio =
-    comparison.ratioKind === 'throughput' ? measured.reqPerSec / baseline.reqPerSec : baseline.reqPerSec / measured.reqPerSec;
+  const ratio = comparison.ratioKind === 'throughput' ? measured.reqPerSec / baseline.reqPerSec : measured.p50Ms / baseline.p50Ms;
   const { target } = comparison;
   const answered = measured.expected > 0 && baseline.expected > 0;
-  const suffix = comparison.ratioKind === 'time' ? '× the time' : '';
+  const suffix = comparison.ratioKind === 'latency' ? '× the time' : '';
   const row: Row = {
     id: comparison.id,
     figure: comparison.figure,

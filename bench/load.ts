@@ -12,6 +12,8 @@ export interface LoadSpec {
   headers?: Record<string, string>;
   body?: string;
   connections: number;
+  /** How long one request may take before it counts as failed; 30 s unless said. */
+  timeoutSeconds?: number;
   /** Answers with another status are counted apart and reported, never silently taken as throughput. */
   expectStatus: number;
   /** Changes every request, for values that must differ each time (new user names, distinct tokens). */
@@ -64,7 +66,7 @@ export function startLoad(spec: LoadSpec, bound: Bound): RunningLoad {
     connections: spec.connections,
     // Samples every 100 ms, so that rounds shorter than a second still end on time.
     sampleInt: 100,
-    timeout: 30,
+    timeout: spec.timeoutSeconds ?? 30,
     ...('seconds' in bound ? { duration: bound.seconds } : { amount: bound.amount }),
     ...(spec.vary ? { requests: [{ setupRequest: spec.vary }] } : {}),
     ...(spec.perConnection

@@ -23,7 +23,7 @@ async function runBench(settings: Settings): Promise<void> {
   const notes: string[] = [];
   if (settings.quick) {
     notes.push(
-      `--quick: ${settings.rounds} rounds of ${settings.secondsPerRound} s, a big pool of ${settings.bigPool.toLocaleString('en')} instead of 100,000, ${settings.bogusRequests.toLocaleString('en')} bogus tokens instead of 1,000,000; for development, not for the README`,
+      `--quick: ${settings.rounds} rounds of ${settings.secondsPerRound} s, a big pool of ${settings.bigPool.toLocaleString('en')} instead of 100,000 (pages: ${settings.pageRounds} × ${settings.pageRequests} requests), ${settings.bogusRequests.toLocaleString('en')} bogus tokens instead of 1,000,000; for development, not for the README`,
     );
   }
 
@@ -32,7 +32,10 @@ async function runBench(settings: Settings): Promise<void> {
   const rows: Row[] = [];
   const measurements: Record<string, unknown> = {};
   for (const comparison of defineComparisons(context)) {
-    say(`measuring ${comparison.figure} (${settings.rounds} × ${settings.secondsPerRound} s per side)…`);
+    const rounds = comparison.countedRounds
+      ? `${comparison.countedRounds.rounds} × ${comparison.countedRounds.requests} requests`
+      : `${settings.rounds} × ${settings.secondsPerRound} s`;
+    say(`measuring ${comparison.figure} (${rounds} per side)…`);
     const { measured, baseline, alongside } = await measurePair(comparison, settings);
     rows.push(compare(comparison, measured, baseline));
     measurements[comparison.id] = { measured, baseline, alongside };

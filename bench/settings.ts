@@ -20,13 +20,16 @@ export interface Settings {
   loginClients: number;
   bigPool: number;
   smallPool: number;
+  /** Rounds and requests per round for the pages, which are measured one request at a time. */
+  pageRounds: number;
+  pageRequests: number;
   bogusRequests: number;
   bogusWarmup: number;
 }
 
 export const usage = `npm run bench [-- --quick] [-- --profile[=SCENARIO]]
-  (no option)  the full run: 5 rounds of 3 s per side, a pool of 100,000, 10^6 bogus tokens (about 12 minutes)
-  --quick      3 rounds of 0.4 s, a pool of 10,000, 10,000 bogus tokens (under a minute)
+  (no option)  the full run: 5 rounds of 3 s per side, a pool of 100,000, 10^6 bogus tokens (20 minutes or more)
+  --quick      3 rounds of 0.4 s, a pool of 3,000, 6,000 bogus tokens (under a minute)
   --profile    runs only the backend under one scenario with node --cpu-prof and prints where the time goes;
                SCENARIO is one of the ids in results.json (default user-get)
   --backend=DIR  measures the backend of another checkout (a git worktree of an older commit, say, with a
@@ -45,6 +48,6 @@ export function readSettings(args: readonly string[], repoRoot: string): Setting
   if (!existsSync(path.join(backendRoot, 'src', 'server.ts'))) throw new Error(`${backendRoot} has no src/server.ts`);
   const common = { quick, profile, backendRoot, connections: 50, hashConnections: 10, loginClients: 10, smallPool: 1000 };
   return quick
-    ? { ...common, rounds: 3, secondsPerRound: 0.4, warmupSeconds: 0.2, bigPool: 10_000, bogusRequests: 10_000, bogusWarmup: 1_000 }
-    : { ...common, rounds: 5, secondsPerRound: 3, warmupSeconds: 1, bigPool: 100_000, bogusRequests: 1_000_000, bogusWarmup: 20_000 };
+    ? { ...common, rounds: 3, secondsPerRound: 0.4, warmupSeconds: 0.2, bigPool: 3_000, pageRounds: 2, pageRequests: 2, bogusRequests: 6_000, bogusWarmup: 1_000 }
+    : { ...common, rounds: 5, secondsPerRound: 3, warmupSeconds: 1, bigPool: 100_000, pageRounds: 3, pageRequests: 3, bogusRequests: 1_000_000, bogusWarmup: 20_000 };
 }

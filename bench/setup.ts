@@ -48,34 +48,31 @@ export async function startServers(
   // The backend's own default (cores - 1), given to the argon2 baselines as well.
   const hashConcurrency = Math.max(1, os.availableParallelism() - 1);
   const backendDir = makeScratchDir('backend');
-  say(`seeding /big/ (${settings.bigPool.toLocaleString('en')} children) and /small/ (${settings.smallPool.toLocaleString('en')})…`);
-  const seedStarted = Date.now();
-  await seedPools(settings.backendRoot, backendDir, [
+  const bodiesFile = path.join(makeScratchDir('bodies'), 'bodies.json');
+  say(`seeding /big/ (${settings.bigPool.toLocaleString('en')} children) and /small/ (${settings.smallPool.toLocaleString('en')}), starting the other servers…`);
+  // Only the backend waits for the seeding: everything else starts meanwhile, on the other core.
+  const seeded = seedPools(settings.backendRoot, backendDir, [
     { name: 'big', children: settings.bigPool },
     { name: 'small', children: settings.smallPool },
-  ]);
-  say(`  seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
-
-  say('starting the servers…');
-  // The peer starts beside the others; its setup waits for the document the backend will answer.
+  ]).then(() => say('  seeded'));
   const peerStarting = startPeerIfInstalled();
-  const [backend, rssBackend, verify, hash, put] = await Promise.all([
-    findFreePort().then((port) => startBackend({ name: 'backend', root: settings.backendRoot, port, dataDir: backendDir, hashConcurrency })),
+  const [backend, rssBackend, verify, hash, put, json] = await Promise.all([
+    seeded.then(async () => startBackend({ name: 'backend', root: settings.backendRoot, port: await findFreePort(), dataDir: backendDir, hashConcurrency })),
     findFreePort().then((port) => startBackend({ name: 'backend (RSS)', root: settings.backendRoot, port, dataDir: makeScratchDir('backend-rss'), hashConcurrency })),
     startBaseline('verify', hashConcurrency, { BENCH_PASSWORD: benchUser.password }),
     startBaseline('hash', hashConcurrency),
     startBaseline('put', hashConcurrency),
+    // It reads the file at its first request, after prepareBackend below has written it.
+    startBaseline('json', hashConcurrency, { BODIES_FILE: bodiesFile }),
   ]);
   say('preparing users, tokens and pools…');
   const fixture = await prepareBackend(backend, settings.connections);
-  const bodiesFile = path.join(makeScratchDir('bodies'), 'bodies.json');
   writeFileSync(bodiesFile, JSON.stringify(fixture.bodies));
-  const [json, peerOrReason] = await Promise.all([
-    startBaseline('json', hashConcurrency, { BODIES_FILE: bodiesFile }),
-    peerStarting.then(async (started) =>
+  const peerOrReason = await peerStarting
+    .then(async (started) =>
       typeof started === 'string' ? started : { server: started, fixture: await preparePeer(started, fixture.bodies[fixture.userPath]) },
-    ).catch((error: unknown) => `it could not be set up (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`),
-  ]);
+    )
+    .catch((error: unknown) => `it could not be set up (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
   const peer = typeof peerOrReason === 'string' ? undefined : peerOrReason;
   if (typeof peerOrReason === 'string') notes.push(`pouchdb-server rows left out: ${peerOrReason}`);
 
