@@ -2,7 +2,20 @@
 import PouchDB from 'pouchdb';
 import memoryAdapter from 'pouchdb-adapter-memory';
 import findPlugin from 'pouchdb-find';
-import { lastSegment, parentPath, rootPath } from '../tree/path.ts';
+import { parentPath } from '../tree/path.ts';
+import * as claims from './pouch-claims.ts';
+import {
+  childrenRange,
+  countsKey,
+  getDoc,
+  highKey,
+  isStatus,
+  resourceKey,
+  type Db,
+  type Doc,
+  type ResourceDoc,
+} from './pouch-documents.ts';
+import * as sessions from './pouch-sessions.ts';
 import { compareBySort, indexDesignDoc, indexField, indexFieldsOf, mangoSelector, matchesQuery, type QueriedDoc } from './pouch-query.ts';
 import {
   AlreadyExistsError,
@@ -20,59 +33,6 @@ import {
 PouchDB.plugin(memoryAdapter);
 PouchDB.plugin(findPlugin);
 
-/**
- * Document layout. Ids are chosen so that every lookup is a key or a key range of _all_docs, which
- * every PouchDB adapter and CouchDB serve from their primary index:
- * - a resource is `<parent path>|<name>` (the root is `/`), so a pool's children are the contiguous
- *   range `<pool path>|…` in name order and grandchildren (`<pool path><name>/|…`) fall outside it;
- * - a unique value is `unique:<scope>:<normalized value>`, so the store itself refuses a duplicate;
- * - a session is `session:<user path>|<session id>`, so a user's sessions are one range;
- * - a counter is `counter:<name>`, and the counts of a pool's children by type are `counts:<pool path>`.
- * `|` cannot occur in a child name, and no id starts with `_`, which CouchDB reserves.
- */
-const highKey = '\ufff0';
-
-export function resourceKey(path: string): string {
-  const parent = parentPath(path);
-  return parent === undefined ? rootPath : `${parent}|${lastSegment(path)}`;
-}
-
-const childrenRange = (parent: string) => ({ startkey: `${parent}|`, endkey: `${parent}|${highKey}` });
-const uniqueKey = (scope: string, key: string) => `unique:${scope}:${key}`;
-const countsKey = (parent: string) => `counts:${parent}`;
-const sessionKey = (userPath: string, id: string) => `session:${userPath}|${id}`;
-const sessionsRange = (userPath: string) => ({ startkey: `session:${userPath}|`, endkey: `session:${userPath}|${highKey}` });
-
-interface ResourceDoc {
-  kind: 'resource';
-  path: string;
-  /** The parent's path and the number of segments: what queries select on. */
-  parent: string | null;
-  depth: number;
-  content_type: string;
-  hidden: boolean;
-  restricted: boolean;
-  data: SheetData;
-}
-interface SessionDoc {
-  kind: 'session';
-  session: SessionRecord;
-}
-interface UniqueDoc {
-  kind: 'unique';
-  claim: UniqueClaim;
-}
-interface CounterDoc {
-  kind: 'counter';
-  value: number;
-}
-/** How many children of each content type a pool has, so that counting never scans a large pool. */
-interface CountsDoc {
-  kind: 'counts';
-  byType: Record<string, ChildCounts>;
-}
-type Doc = ResourceDoc | SessionDoc | UniqueDoc | CounterDoc | CountsDoc;
-type Db = PouchDB.Database<Doc>;
 
 export type PouchLocation =
   | { adapter: 'leveldb'; directory: string }
@@ -112,7 +72,7 @@ class PouchStorage implements Storage {
   ) {}
 
   async readResource(path: string): Promise<ResourceRecord | undefined> {
-    const doc = await this.getDoc(resourceKey(path));
+    const doc = await getDoc(this.db, resourceKey(path));
     return doc && doc.kind === 'resource' ? toResource(doc) : undefined;
   }
 
@@ -171,7 +131,7 @@ class PouchStorage implements Storage {
   }
 
   async removeTree(path: string): Promise<ResourceRecord[]> {
-    const top = await this.getDoc(resourceKey(path));
+    const top = await getDoc(this.db, resourceKey(path));
     if (!top || top.kind !== 'resource') return [];
     // Every key below a path starts with it, as does every counter, count and session kept for it.
     const below = await this.db.allDocs({ startkey: path, endkey: `${path}${highKey}`, include_docs: true });
@@ -259,7 +219,7 @@ class PouchStorage implements Storage {
   }
 
   async childCounts(parent: string): Promise<Record<string, ChildCounts>> {
-    const doc = await this.getDoc(countsKey(parent));
+    const doc = await getDoc(this.db, countsKey(parent));
     return doc && doc.kind === 'counts' ? doc.byType : {};
   }
 
@@ -302,7 +262,7 @@ class PouchStorage implements Storage {
     const previous = this.docQueues.get(id) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(async () => {
       for (;;) {
-        const current = await this.getDoc(id);
+        const current = await getDoc(this.db, id);
         const updated = await change(current);
         try {
           const doc: Doc & { _id: string; _rev?: string } = { ...updated, _id: id, ...(current ? { _rev: current._rev } : {}) };
@@ -322,114 +282,21 @@ class PouchStorage implements Storage {
     return next;
   }
 
-  async claimUnique(claim: UniqueClaim): Promise<void> {
-    const id = uniqueKey(claim.scope, claim.key);
-    try {
-      await this.db.put({ _id: id, kind: 'unique', claim });
-    } catch (error) {
-      if (!isStatus(error, 409)) throw error;
-      const existing = await this.readUniqueClaim(claim.scope, claim.key);
-      throw new AlreadyExistsError(id, existing);
-    }
-  }
+  claimUnique = (claim: UniqueClaim) => claims.claimUnique(this.db, claim);
+  readUniqueClaim = (scope: string, key: string) => claims.readUniqueClaim(this.db, scope, key);
+  releaseUnique = (scope: string, key: string, owner: string) => claims.releaseUnique(this.db, scope, key, owner);
+  takeOverUnique = (stale: UniqueClaim, next: UniqueClaim) => claims.takeOverUnique(this.db, stale, next);
 
-  async readUniqueClaim(scope: string, key: string): Promise<UniqueClaim | undefined> {
-    const doc = await this.getDoc(uniqueKey(scope, key));
-    return doc && doc.kind === 'unique' ? doc.claim : undefined;
-  }
-
-  async releaseUnique(scope: string, key: string, owner: string): Promise<void> {
-    const doc = await this.getDoc(uniqueKey(scope, key));
-    if (!doc || doc.kind !== 'unique' || doc.claim.owner !== owner) return;
-    await this.removeIgnoringConflict(doc._id, doc._rev);
-  }
-
-  async takeOverUnique(stale: UniqueClaim, next: UniqueClaim): Promise<void> {
-    const id = uniqueKey(stale.scope, stale.key);
-    const doc = await this.getDoc(id);
-    if (!doc || doc.kind !== 'unique' || doc.claim.owner !== stale.owner || doc.claim.claimedAt !== stale.claimedAt) {
-      throw new AlreadyExistsError(id, doc && doc.kind === 'unique' ? doc.claim : undefined);
-    }
-    try {
-      await this.db.put({ _id: id, _rev: doc._rev, kind: 'unique', claim: next });
-    } catch (error) {
-      if (isStatus(error, 409)) throw new AlreadyExistsError(id);
-      throw error;
-    }
-  }
-
-  async insertSession(session: SessionRecord): Promise<void> {
-    await this.db.put({ _id: sessionKey(session.userPath, session.id), kind: 'session', session });
-  }
-
-  async readSession(userPath: string, id: string): Promise<SessionRecord | undefined> {
-    const doc = await this.getDoc(sessionKey(userPath, id));
-    return doc && doc.kind === 'session' ? doc.session : undefined;
-  }
-
-  async touchSession(userPath: string, id: string, lastUsedAt: number): Promise<void> {
-    // A lost race means someone else touched or revoked it at the same time; either answer is fine.
-    const doc = await this.getDoc(sessionKey(userPath, id));
-    if (!doc || doc.kind !== 'session' || doc.session.lastUsedAt >= lastUsedAt) return;
-    try {
-      await this.db.put({ ...doc, session: { ...doc.session, lastUsedAt } });
-    } catch (error) {
-      if (!isStatus(error, 409)) throw error;
-    }
-  }
-
-  async deleteSession(userPath: string, id: string): Promise<boolean> {
-    const doc = await this.getDoc(sessionKey(userPath, id));
-    if (!doc) return false;
-    await this.removeIgnoringConflict(doc._id, doc._rev);
-    return true;
-  }
-
-  async listSessions(userPath: string): Promise<SessionRecord[]> {
-    const result = await this.db.allDocs({ ...sessionsRange(userPath), include_docs: true });
-    return result.rows.flatMap((row) => (row.doc && row.doc.kind === 'session' ? [row.doc.session] : []));
-  }
-
-  async deleteSessionsWhere(isDead: (session: SessionRecord) => boolean): Promise<number> {
-    const pageSize = 500;
-    let startkey = 'session:';
-    let deleted = 0;
-    for (;;) {
-      const page = await this.db.allDocs({ startkey, endkey: `session:${highKey}`, include_docs: true, limit: pageSize + 1 });
-      const rows = page.rows.slice(0, pageSize);
-      const dead = rows.flatMap((row) =>
-        row.doc && row.doc.kind === 'session' && isDead(row.doc.session) ? [{ ...row.doc, _deleted: true }] : [],
-      );
-      if (dead.length > 0) {
-        const results = await this.db.bulkDocs(dead);
-        deleted += results.filter((result) => 'ok' in result && result.ok).length;
-      }
-      const following = page.rows[pageSize];
-      if (!following) return deleted;
-      startkey = following.id;
-    }
-  }
+  insertSession = (session: SessionRecord) => sessions.insertSession(this.db, session);
+  readSession = (userPath: string, id: string) => sessions.readSession(this.db, userPath, id);
+  touchSession = (userPath: string, id: string, lastUsedAt: number) => sessions.touchSession(this.db, userPath, id, lastUsedAt);
+  deleteSession = (userPath: string, id: string) => sessions.deleteSession(this.db, userPath, id);
+  listSessions = (userPath: string) => sessions.listSessions(this.db, userPath);
+  deleteSessionsWhere = (isDead: (session: SessionRecord) => boolean) => sessions.deleteSessionsWhere(this.db, isDead);
 
   async close(): Promise<void> {
     if (this.destroyOnClose) await this.db.destroy();
     else await this.db.close();
-  }
-
-  private async getDoc(id: string): Promise<(Doc & PouchDB.Core.IdMeta & PouchDB.Core.GetMeta) | undefined> {
-    try {
-      return await this.db.get(id);
-    } catch (error) {
-      if (isStatus(error, 404)) return undefined;
-      throw error;
-    }
-  }
-
-  private async removeIgnoringConflict(id: string, rev: string): Promise<void> {
-    try {
-      await this.db.remove(id, rev);
-    } catch (error) {
-      if (!isStatus(error, 409) && !isStatus(error, 404)) throw error;
-    }
   }
 }
 
@@ -461,10 +328,6 @@ function toResource(doc: ResourceDoc & { _rev?: string }): ResourceRecord {
     restricted: doc.restricted === true,
     ...(doc._rev ? { revision: doc._rev } : {}),
   };
-}
-
-function isStatus(error: unknown, status: number): boolean {
-  return typeof error === 'object' && error !== null && (error as { status?: unknown }).status === status;
 }
 
 function describe(error: unknown): string {
