@@ -108,7 +108,14 @@ export function createPasswordHasher(options: HasherOptions): PasswordHasher {
       return (await submit({ op: 'verify', password, hash })) === true;
     },
     async verifyDummy(password) {
-      dummyHash ??= this.hash('a password nobody has, hashed once per process');
+      if (dummyHash === undefined) {
+        const pending = this.hash('a password nobody has, hashed once per process');
+        dummyHash = pending;
+        // A hash refused by a full queue must not be kept: every later unknown login would be refused as well.
+        pending.catch(() => {
+          if (dummyHash === pending) dummyHash = undefined;
+        });
+      }
       await this.verify(await dummyHash, password);
     },
     needsRehash(hash) {
