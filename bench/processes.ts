@@ -85,7 +85,8 @@ export async function startServer(spec: ServerSpec): Promise<Server> {
 }
 
 async function waitUntilAnswering(child: ChildProcess, url: string, name: string, logFile: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  // Generous: a backend on a big store brings its indexes up to date before it listens.
+  const deadline = Date.now() + 300_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`${name} stopped before it answered (exit ${child.exitCode ?? child.signalCode}):\n${readTail(logFile)}`);
@@ -97,7 +98,7 @@ async function waitUntilAnswering(child: ChildProcess, url: string, name: string
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  throw new Error(`${name} did not answer on ${url} within 60 s:\n${readTail(logFile)}`);
+  throw new Error(`${name} did not answer on ${url} within 300 s:\n${readTail(logFile)}`);
 }
 
 /** The last error lines each server logged: read before stopAll removes the logs, when something failed. */

@@ -45,7 +45,8 @@ export async function runProfile(settings: Settings): Promise<void> {
   if (!spec) throw new Error(`no scenario ${scenario}; choose one of ${Object.keys(specs).join(', ')}`);
   if (!spec.vary) await checkSpec(spec);
 
-  const seconds = settings.rounds * settings.secondsPerRound;
+  // Enough samples for the profile to say something, even with --quick.
+  const seconds = Math.max(10, settings.rounds * settings.secondsPerRound);
   process.stderr.write(`profiling ${spec.label} for ${seconds} s…\n`);
   const round = await runRound(spec, { seconds });
   // The profile is written when the process exits, which a SIGTERM makes it do cleanly.

@@ -5,7 +5,6 @@ import type { HashCost } from './hash-cost.ts';
 import type { LoadSpec } from './load.ts';
 import { peerUser, type PeerFixture } from './peer.ts';
 import type { Server } from './processes.ts';
-import { pageSortKey } from './seed.ts';
 import type { Settings } from './settings.ts';
 
 export interface Comparison {
@@ -52,6 +51,7 @@ function createRegistrationVariation(): (request: autocannon.Request) => autocan
  * A page of 20 as a client would ask for it: newest first, one type, and a filter on a second indexed
  * field that every child passes (so that the page is full), checked while the page is read.
  */
+const pageSortKey = 'adhocracy_core.sheets.metadata.IMetadata:creation_date';
 const pageQuery = new URLSearchParams({
   elements: 'paths',
   content_type: 'adhocracy_core.resources.pool.IBasicPool',
