@@ -8,13 +8,13 @@ export interface Answer {
 export async function callJson(
   method: 'GET' | 'POST' | 'PUT',
   url: string,
-  options: { body?: unknown; headers?: Record<string, string> } = {},
+  options: { body?: unknown; headers?: Record<string, string>; timeoutSeconds?: number } = {},
 ): Promise<Answer> {
   const response = await fetch(url, {
     method,
     headers: { ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
     ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-    signal: AbortSignal.timeout(30_000),
+    signal: AbortSignal.timeout((options.timeoutSeconds ?? 30) * 1000),
   });
   const text = await response.text();
   let body: unknown = text;

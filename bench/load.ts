@@ -123,6 +123,7 @@ export async function checkSpec(spec: LoadSpec): Promise<void> {
   const answer = await callJson(method, `${spec.url}${path}`, {
     headers: { ...spec.headers, ...own.headers },
     ...(body !== undefined ? { body: JSON.parse(body) as unknown } : {}),
+    timeoutSeconds: spec.timeoutSeconds ?? 30,
   });
   if (answer.status !== spec.expectStatus) {
     throw new Error(`${spec.label}: ${method} ${path} answered ${answer.status}, not ${spec.expectStatus}: ${JSON.stringify(answer.body).slice(0, 300)}`);

@@ -56,6 +56,12 @@ export function findFreePort(): Promise<number> {
   });
 }
 
+/** Counts a child process among those to stop on exit, for children that are no servers (the seeding). */
+export function trackChild(child: ChildProcess): void {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+}
+
 export async function startServer(spec: ServerSpec): Promise<Server> {
   const logFile = path.join(spec.dir, 'server.log');
   const log = openSync(logFile, 'a');
@@ -66,9 +72,8 @@ export async function startServer(spec: ServerSpec): Promise<Server> {
     stdio: ['ignore', log, log],
   });
   closeSync(log);
-  children.add(child);
+  trackChild(child);
   logs.set(spec.name, logFile);
-  child.once('exit', () => children.delete(child));
   const url = `http://127.0.0.1:${spec.port}`;
   await waitUntilAnswering(child, `${url}${spec.readyPath ?? '/'}`, spec.name, logFile);
   const pid = child.pid as number;

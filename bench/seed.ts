@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ResourceRecord, SheetData, Storage } from '../src/storage/storage.ts';
+import { trackChild } from './processes.ts';
 
 const basicPool = 'adhocracy_core.resources.pool.IBasicPool';
 const batchSize = 1000;
@@ -100,6 +101,7 @@ export function seedPools(backendRoot: string, dataDir: string, pools: readonly 
     cwd: backendRoot,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  trackChild(child);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`seeding ${dataDir} failed (exit ${code})`))));

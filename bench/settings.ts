@@ -27,11 +27,11 @@ export interface Settings {
   bogusWarmup: number;
 }
 
-export const usage = `npm run bench [-- --quick] [-- --profile[=SCENARIO]]
+export const usage = `npm run bench [-- [--quick] [--profile[=SCENARIO]] [--backend=DIR]]
   (no option)  the full run: 5 rounds of 3 s per side, a pool of 100,000, 10^6 bogus tokens (20 minutes or more)
-  --quick      3 rounds of 0.4 s, a pool of 3,000, 6,000 bogus tokens (under a minute)
+  --quick      3 rounds of 0.4 s, pools of 1,000 and 200, 6,000 bogus tokens (about a minute)
   --profile    runs only the backend under one scenario with node --cpu-prof and prints where the time goes;
-               SCENARIO is one of the ids in results.json (default user-get)
+               SCENARIO: user-get (default), pool-get, login, registration, put, page-big, page-small
   --backend=DIR  measures the backend of another checkout (a git worktree of an older commit, say, with a
                node_modules link), so that a change can be compared with what came before it`;
 
@@ -46,8 +46,9 @@ export function readSettings(args: readonly string[], repoRoot: string): Setting
   const profile = profileArg === undefined ? undefined : profileArg.split('=')[1] || 'user-get';
   const backendRoot = path.resolve(backendArg?.slice('--backend='.length) ?? repoRoot);
   if (!existsSync(path.join(backendRoot, 'src', 'server.ts'))) throw new Error(`${backendRoot} has no src/server.ts`);
-  const common = { quick, profile, backendRoot, connections: 50, hashConnections: 10, loginClients: 10, smallPool: 1000 };
+  const common = { quick, profile, backendRoot, connections: 50, loginClients: 10 };
+  // --quick keeps the shape of every figure but shrinks what takes long: seeding, slow pages, hash queues.
   return quick
-    ? { ...common, rounds: 3, secondsPerRound: 0.4, warmupSeconds: 0.2, bigPool: 3_000, pageRounds: 2, pageRequests: 2, bogusRequests: 6_000, bogusWarmup: 1_000 }
-    : { ...common, rounds: 5, secondsPerRound: 3, warmupSeconds: 1, bigPool: 100_000, pageRounds: 3, pageRequests: 3, bogusRequests: 1_000_000, bogusWarmup: 20_000 };
+    ? { ...common, rounds: 3, secondsPerRound: 0.4, warmupSeconds: 0.2, hashConnections: 4, bigPool: 1_000, smallPool: 200, pageRounds: 2, pageRequests: 2, bogusRequests: 6_000, bogusWarmup: 1_000 }
+    : { ...common, rounds: 5, secondsPerRound: 3, warmupSeconds: 1, hashConnections: 10, bigPool: 100_000, smallPool: 1_000, pageRounds: 3, pageRequests: 3, bogusRequests: 1_000_000, bogusWarmup: 20_000 };
 }
