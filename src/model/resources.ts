@@ -3,13 +3,14 @@ import type { Clock } from '../clock.ts';
 import { metadataSheet, type Principal } from '../auth/permissions.ts';
 import type { PasswordHasher } from '../auth/password-hasher.ts';
 import type { Sessions } from '../auth/sessions.ts';
-import { badRequest, conflict, invalidInput, type ErrorDetail } from '../errors.ts';
-import { sheetInterface, type Registry } from '../registry.ts';
+import { badRequest, conflict } from '../errors.ts';
+import type { Registry } from '../registry.ts';
 import type { ResourceType } from '../resource-type.ts';
-import type { FieldDefinition, Sheet } from '../sheet.ts';
+import type { Sheet } from '../sheet.ts';
 import { AlreadyExistsError, RevisionConflictError, type ResourceRecord, type SheetData, type Storage } from '../storage/storage.ts';
 import { childPath, counterName, parentPath, type PathCodec } from '../tree/path.ts';
 import { withDerivedFields } from './derived.ts';
+import { createReferenceResolver } from './references.ts';
 import { createUniqueValues } from './unique-values.ts';
 
 export const nameSheet = 'adhocracy_core.sheets.name.IName';
@@ -57,6 +58,7 @@ export function createResourceService(deps: {
 }): ResourceService {
   const { storage, registry, hasher, sessions, clock, codec } = deps;
   const unique = createUniqueValues({ storage, registry, clock });
+  const references = createReferenceResolver({ storage, registry, codec });
 
   function storedSheets(type: ResourceType): Sheet[] {
     return registry.sheetsOf(type.id).filter((sheet) => sheet.computedFrom === undefined);
@@ -78,30 +80,6 @@ export function createResourceService(deps: {
     return typeof value === 'string' ? value : undefined;
   }
 
-  /** Turns references into paths, checking that they exist; hashing comes later. */
-  async function prepareValues(data: SheetData): Promise<SheetData> {
-    const errors: ErrorDetail[] = [];
-    const prepared: SheetData = {};
-    for (const [sheetId, fields] of Object.entries(data)) {
-      const sheet = registry.sheets.get(sheetId) as Sheet;
-      prepared[sheetId] = {};
-      for (const [fieldName, value] of Object.entries(fields)) {
-        const field = sheet.fields[fieldName] as FieldDefinition;
-        const name = `data.${sheetId}.${fieldName}`;
-        if (field.valuetype === 'adhocracy_core.schema.Reference') {
-          const resolved = await resolveReferences(field, value, name, errors);
-          (prepared[sheetId] as Record<string, unknown>)[fieldName] = resolved;
-        } else if (field.referenceMember !== undefined) {
-          (prepared[sheetId] as Record<string, unknown>)[fieldName] = await resolveMemberReferences(field, field.referenceMember, value, name, errors);
-        } else {
-          (prepared[sheetId] as Record<string, unknown>)[fieldName] = value;
-        }
-      }
-    }
-    if (errors.length > 0) throw invalidInput(errors);
-    return prepared;
-  }
-
   /**
    * Replaces clear passwords by their hashes. It runs after the unique values are claimed, so that a
    * duplicate registration is refused before it costs a hash.
@@ -116,34 +94,6 @@ export function createResourceService(deps: {
       }
     }
     return hashed;
-  }
-
-  async function resolveReferences(field: FieldDefinition, value: unknown, name: string, errors: ErrorDetail[]) {
-    const references = field.containertype === 'list' ? (value as unknown[]) : [value];
-    const paths: string[] = [];
-    for (const reference of references) {
-      const path = typeof reference === 'string' ? codec.fromReference(reference) : undefined;
-      const target = path === undefined ? undefined : await storage.readResource(path);
-      const fits = target && (field.targetsheet === undefined || field.targetsheet === sheetInterface || registry.hasSheet(target.contentType, field.targetsheet));
-      if (!target || !fits || path === undefined) {
-        errors.push({
-          location: 'body',
-          name,
-          description: `${String(reference)} is not a resource with ${field.targetsheet ?? 'a sheet'}`,
-          code: 'invalid_reference',
-        });
-      } else {
-        paths.push(path);
-      }
-    }
-    return field.containertype === 'list' ? paths : paths[0];
-  }
-
-  /** For lists of objects that each reference a resource in one member (local roles name a principal). */
-  async function resolveMemberReferences(field: FieldDefinition, member: string, value: unknown, name: string, errors: ErrorDetail[]) {
-    const items = value as Record<string, unknown>[];
-    const paths = await resolveReferences({ ...field, containertype: 'list' }, items.map((item) => item[member]), name, errors);
-    return items.map((item, index) => ({ ...item, [member]: (paths as string[])[index] }));
   }
 
   function ancestorsOf(path: string): string[] {
@@ -199,7 +149,7 @@ export function createResourceService(deps: {
     },
 
     async create({ pool, type, data, principal }) {
-      const prepared = await prepareValues(data);
+      const prepared = await references.resolve(data);
       const now = new Date(clock.now()).toISOString();
       for (;;) {
         const { name, chosen } = await nameFor(pool, type, prepared);
@@ -240,7 +190,7 @@ export function createResourceService(deps: {
 
     async update({ resource, type, data, principal, currentPassword }) {
       await checkCurrentPassword(data, principal, currentPassword);
-      const checked = await prepareValues(data);
+      const checked = await references.resolve(data);
       const claims = await unique.claimAll(type, checked, resource.path);
       let current = resource;
       try {
