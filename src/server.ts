@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createApp } from './app.ts';
 import { ConfigError, readConfig } from './config.ts';
 import { createLogger, describeError } from './log.ts';
+import { answerClientError } from './rest/error-handler.ts';
 import { StorageUnavailableError } from './storage/storage.ts';
 
 const log = createLogger((line) => process.stdout.write(line));
@@ -19,11 +20,23 @@ async function main(): Promise<void> {
     database: config.databaseUrl ? { adapter: 'http', url: config.databaseUrl } : { adapter: 'leveldb', directory: dataDir },
   });
 
-  const server = http.createServer(app.express);
-  // A client that sends its request slowly cannot hold a connection for ever.
-  server.requestTimeout = config.requestTimeoutSeconds * 1000;
-  server.headersTimeout = Math.min(20_000, server.requestTimeout);
-  server.keepAliveTimeout = 5_000;
+  const requestTimeout = config.requestTimeoutSeconds * 1000;
+  const server = http.createServer(
+    {
+      // A client that sends its request slowly cannot hold a connection for ever. Node checks these
+      // timeouts only every connectionsCheckingInterval (30 s by default), so check more often.
+      requestTimeout,
+      headersTimeout: Math.min(20_000, requestTimeout),
+      connectionsCheckingInterval: Math.min(1_000, requestTimeout / 2),
+      keepAliveTimeout: 5_000,
+    },
+    app.express,
+  );
+  // Those timeouts start with the first byte of a request; a connection that sends nothing, or stops
+  // in between, is closed after the same time without activity.
+  server.timeout = requestTimeout;
+  // What node's parser refuses gets the error envelope too.
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
