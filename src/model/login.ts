@@ -34,10 +34,12 @@ export function createLogin(deps: {
       const user = await resources.findByUnique(attempt.by === 'name' ? userNameScope : userEmailScope, attempt.login);
       const hash = user ? resources.passwordHashOf(user) : undefined;
       const account = user?.path ?? `unknown:${attempt.login.toLowerCase()}`;
+      // Security events name the account by its path, or null: an unknown login may be a mistyped password.
+      const event = { account: user?.path ?? null, address: attempt.address, by: attempt.by };
       // Every failure costs one verification, so that time tells nothing about which one it was.
       if (lockout.isLocked(account, attempt.address)) {
         await hasher.verifyDummy(attempt.password);
-        onEvent('login_locked', { account: user?.path, address: attempt.address });
+        onEvent('login_locked', event);
         throw wrongCredentials();
       }
       let valid = false;
@@ -45,13 +47,14 @@ export function createLogin(deps: {
       else await hasher.verifyDummy(attempt.password);
       if (!valid || !user || hash === undefined) {
         lockout.recordFailure(account, attempt.address);
-        onEvent('login_failed', { account: user?.path, address: attempt.address, by: attempt.by });
+        onEvent('login_failed', event);
+        if (lockout.isLocked(account, attempt.address)) onEvent('login_lockout', event);
         throw wrongCredentials();
       }
       lockout.recordSuccess(account, attempt.address);
       if (hasher.needsRehash(hash)) await resources.replacePasswordHash(user.path, hash, await hasher.hash(attempt.password));
       const { token, session } = await sessions.open(user.path, attempt.client);
-      onEvent('login', { account: user.path, session: session.id, address: attempt.address, by: attempt.by });
+      onEvent('login', { ...event, session: session.id });
       return { userPath: user.path, token };
     },
   };
