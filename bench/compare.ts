@@ -13,6 +13,7 @@ export async function measurePair(
   comparison: Comparison,
   settings: Settings,
 ): Promise<{ measured: Measurement; baseline: Measurement; alongside?: Measurement }> {
+  await comparison.prepare?.();
   const { measured, baseline, alongside } = comparison;
   for (const spec of [measured, baseline]) {
     if (!spec.vary) await checkSpec(spec);

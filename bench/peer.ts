@@ -29,7 +29,8 @@ export async function startPeer(bin: string, port: number, dir: string): Promise
 
 export interface PeerFixture {
   docPath: string;
-  cookie: string;
+  /** A fresh session cookie: CouchDB's expire 10 minutes after login unless the client takes the renewed one. */
+  logIn(): Promise<string>;
   /** How the peer stored the user's password, read back from its _users database. */
   hashing: { scheme: string; iterations: number; digest: string };
 }
@@ -50,16 +51,20 @@ export async function preparePeer(server: Server, document: unknown): Promise<Pe
   });
   await expectOk('PUT', `${url}/_config/admins/${peerAdmin.name}`, { body: peerAdmin.password });
 
-  const session = await expectOk('POST', `${url}/_session`, { body: peerUser });
-  const cookie = /AuthSession=[^;]*/.exec(session.headers.get('set-cookie') ?? '')?.[0];
-  if (!cookie) throw new Error('pouchdb-server gave no AuthSession cookie');
+  const logIn = async () => {
+    const session = await expectOk('POST', `${url}/_session`, { body: peerUser });
+    const cookie = /AuthSession=[^;]*/.exec(session.headers.get('set-cookie') ?? '')?.[0];
+    if (!cookie) throw new Error('pouchdb-server gave no AuthSession cookie');
+    return cookie;
+  };
+  await logIn();
 
   const basic = Buffer.from(`${peerAdmin.name}:${peerAdmin.password}`).toString('base64');
   const stored = (await expectOk('GET', `${url}/_users/org.couchdb.user:${peerUser.name}`, { headers: { Authorization: `Basic ${basic}` } }))
     .body as { password_scheme?: string; iterations?: number; derived_key?: string };
   return {
     docPath: '/bench/user',
-    cookie,
+    logIn,
     hashing: {
       scheme: stored.password_scheme ?? 'unknown',
       iterations: stored.iterations ?? 0,

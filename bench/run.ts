@@ -37,7 +37,10 @@ async function runBench(settings: Settings): Promise<void> {
       : `${settings.rounds} × ${settings.secondsPerRound} s`;
     say(`measuring ${comparison.figure} (${rounds} per side)…`);
     const { measured, baseline, alongside } = await measurePair(comparison, settings);
-    rows.push(compare(comparison, measured, baseline));
+    const row = compare(comparison, measured, baseline);
+    rows.push(row);
+    // The table comes at the end; this line keeps what was measured in sight should a later step fail.
+    say(`  ${Math.round(measured.reqPerSec)} vs ${Math.round(baseline.reqPerSec)} req/s, p50 ${measured.p50Ms} vs ${baseline.p50Ms} ms: ${row.ratioText} (${row.targetText || 'no target'})`);
     measurements[comparison.id] = { measured, baseline, alongside };
     if (alongside) notes.push(`${comparison.figure}: meanwhile ${alongside.label} answered ${alongside.reqPerSec.toFixed(1)} logins/s (median)`);
   }
