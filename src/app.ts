@@ -59,13 +59,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     usersPool: usersPoolPath,
     onBackgroundError: (error) => log.error('session_touch_failed', describeError(error)),
   });
-  const resources = createResourceService({ storage, registry, hasher, sessions, clock, codec });
+  const onEvent = (event: string, fields: Record<string, unknown>) => log.info(event, fields);
+  const resources = createResourceService({ storage, registry, hasher, sessions, clock, codec, onEvent });
   const login = createLogin({
     resources,
     hasher,
     sessions,
     lockout: createLockout(config.lockout, clock),
-    onEvent: (event, fields) => log.info(event, fields),
+    onEvent,
   });
   const services: Services = { config, registry, storage, codec, clock, log, hasher, sessions, resources, login };
 

@@ -55,8 +55,10 @@ export function createResourceService(deps: {
   sessions: Sessions;
   clock: Clock;
   codec: PathCodec;
+  /** Security events (a password change) for the log. */
+  onEvent: (event: string, fields: Record<string, unknown>) => void;
 }): ResourceService {
-  const { storage, registry, hasher, sessions, clock, codec } = deps;
+  const { storage, registry, hasher, sessions, clock, codec, onEvent } = deps;
   const unique = createUniqueValues({ storage, registry, clock });
   const references = createReferenceResolver({ storage, registry, codec });
 
@@ -202,7 +204,8 @@ export function createResourceService(deps: {
             await unique.releaseReplaced(type, current, record);
             if (changesHashedField(prepared)) {
               const own = principal.userPath === resource.path ? principal.sessionId : undefined;
-              await sessions.revokeAll(resource.path, own);
+              const revoked = await sessions.revokeAll(resource.path, own);
+              onEvent('password_changed', { account: resource.path, by: principal.userPath, sessions_revoked: revoked });
             }
             return {
               record,
