@@ -1,7 +1,9 @@
 // A CouchDB-compatible server (pouchdb-server, in memory) on a free local port, for tests of the HTTP adapter.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -23,10 +25,12 @@ export interface CouchServer {
 
 export async function startCouchServer(): Promise<CouchServer> {
   const port = await freePort();
+  // pouchdb-server writes config.json and log.txt where it runs: somewhere of its own, not the repository.
+  const directory = await mkdtemp(path.join(os.tmpdir(), 'couch-server-'));
   const child: ChildProcess = spawn(
     process.execPath,
     [path.join(root, 'node_modules', 'pouchdb-server', 'bin', 'pouchdb-server'), '--in-memory', '--port', String(port), '--host', '127.0.0.1', '--no-stdout-logs'],
-    { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
+    { cwd: directory, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let errors = '';
   child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
@@ -40,6 +44,7 @@ export async function startCouchServer(): Promise<CouchServer> {
     }
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
+      await rm(directory, { recursive: true, force: true });
       throw new Error(`pouchdb-server did not start: ${errors}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -47,9 +52,11 @@ export async function startCouchServer(): Promise<CouchServer> {
   return {
     url,
     async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+      await rm(directory, { recursive: true, force: true });
     },
   };
 }
