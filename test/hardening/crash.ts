@@ -207,6 +207,7 @@ async function main(): Promise<void> {
   const restartLimitMs = Number(process.env.CRASH_RESTART_LIMIT_MS ?? 5_000);
   const rig = await CrashRig.create();
   let lost = 0;
+  const restarts: number[] = [];
   const started = performance.now();
   try {
     for (let round = 0; round < rounds; round += 1) {
@@ -216,12 +217,15 @@ async function main(): Promise<void> {
         `round ${round + 1}/${rounds}: ${result.acknowledged} acknowledged (${rig.total} in all), ${result.inFlight} in flight at the kill, ` +
           `restarted in ${Math.round(result.restartMs)} ms, lost ${result.lost.length}${result.lost.length ? `: ${result.lost.slice(0, 5).join(', ')}` : ''}, count drift ${result.countDrift}`,
       );
-      if (result.restartMs > restartLimitMs) throw new Error(`the restarted server took ${Math.round(result.restartMs)} ms to answer (limit ${restartLimitMs} ms)`);
+      restarts.push(result.restartMs);
     }
+    // Counted over all rounds rather than stopping at the first, so that one run gives every figure.
+    const slow = restarts.filter((ms) => ms > restartLimitMs).length;
+    console.log(`restarts answered in ${restarts.map((ms) => Math.round(ms)).join(', ')} ms; ${slow} over ${restartLimitMs} ms`);
     const violations = await rig.finish();
     console.log(`${rounds} rounds in ${Math.round((performance.now() - started) / 1000)} s: ${rig.total} acknowledged writes, ${lost} lost, ${violations.length} invalid records`);
     for (const violation of violations.slice(0, 20)) console.log(`  ${violation}`);
-    if (lost > 0 || violations.length > 0) process.exitCode = 1;
+    if (lost > 0 || violations.length > 0 || slow > 0) process.exitCode = 1;
   } finally {
     await rig.remove();
   }

@@ -3,9 +3,12 @@ import { validate } from 'class-validator';
 import { normalizeUnique } from '../../src/model/unique-values.ts';
 import type { Services } from '../../src/rest/services.ts';
 import type { ResourceRecord } from '../../src/storage/storage.ts';
-import { splitPath, parentPath, rootPath } from '../../src/tree/path.ts';
+import { lastSegment, parentPath, rootPath, splitPath } from '../../src/tree/path.ts';
 
 const loneSurrogate = /\p{Surrogate}/u;
+const nameSheet = 'adhocracy_core.sheets.name.IName';
+/** Made at start-up, not through the API, so not bound by what their parents' types may hold. */
+const initialTree = new Set(['/principals/', '/principals/users/', '/principals/groups/']);
 const argon2idHash = /^\$argon2id\$v=19\$[mtp]=\d+,[mtp]=\d+,[mtp]=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
 
 /** Every resource in the store, root first, hidden ones included. */
@@ -37,6 +40,7 @@ export async function findStoreViolations(services: Pick<Services, 'storage' | '
   const records = await readAllResources(services);
   const problems: string[] = [];
   const paths = new Set(records.map((record) => record.path));
+  const contentTypes = new Map(records.map((record) => [record.path, record.contentType]));
   const owners = new Map<string, string[]>();
 
   for (const record of records) {
@@ -49,6 +53,12 @@ export async function findStoreViolations(services: Pick<Services, 'storage' | '
       problems.push(`${where}: unknown content type ${record.contentType}`);
       continue;
     }
+    const parentType = parent === undefined ? undefined : registry.resourceTypes.get(contentTypes.get(parent) ?? '');
+    if (parentType && !initialTree.has(record.path) && !parentType.elementTypes.includes(type.id)) {
+      problems.push(`${where}: ${parentType.id} cannot hold ${type.id}`);
+    }
+    const name = record.data[nameSheet]?.name;
+    if (name !== undefined && name !== lastSegment(record.path)) problems.push(`${where}: its name ${JSON.stringify(name)} is not its last segment`);
     problems.push(...forbiddenKeysIn(record.data, `${where} data`));
     for (const [sheetId, fields] of Object.entries(record.data)) {
       const sheet = registry.sheets.get(sheetId);
