@@ -2,6 +2,7 @@
 import PouchDB from 'pouchdb';
 import memoryAdapter from 'pouchdb-adapter-memory';
 import findPlugin from 'pouchdb-find';
+import { LRUCache } from 'lru-cache';
 import { parentPath } from '../tree/path.ts';
 import * as claims from './pouch-claims.ts';
 import {
@@ -43,7 +44,10 @@ export type PouchLocation =
  * Opens the database and reads from it once, so that a locked or unreachable store fails here, and
  * makes sure there is an index for every key that queries may sort on.
  */
-export async function openPouchStorage(location: PouchLocation, options: { indexKeys?: readonly string[] } = {}): Promise<Storage> {
+export async function openPouchStorage(
+  location: PouchLocation,
+  options: { indexKeys?: readonly string[]; cacheSize?: number } = {},
+): Promise<Storage> {
   const db: Db =
     location.adapter === 'leveldb'
       ? new PouchDB<Doc>(location.directory, { adapter: 'leveldb' })
@@ -59,30 +63,76 @@ export async function openPouchStorage(location: PouchLocation, options: { index
   for (const key of options.indexKeys ?? []) {
     await db.createIndex({ index: { fields: ['parent', indexField(key)], ddoc: indexDesignDoc(key), name: 'by-parent' } });
   }
-  return new PouchStorage(db, location.adapter === 'memory');
+  const storage = new PouchStorage(db, location.adapter === 'memory', options.cacheSize ?? 10_000);
+  // Other processes write to a shared CouchDB: its changes feed tells this one what to forget.
+  if (location.adapter === 'http') storage.followChanges();
+  return storage;
 }
 
 class PouchStorage implements Storage {
   /** In-process queues of read-change-write cycles, per document id. */
   private readonly docQueues = new Map<string, Promise<unknown>>();
+  /**
+   * Recently read resources by document id. Every request reads a path and its ancestors, and a
+   * PouchDB read costs far more than the rest of a GET. The embedded store has one process (LevelDB's
+   * lock), which updates the cache on each of its writes; with CouchDB the changes feed evicts.
+   */
+  private readonly cache: LRUCache<string, ResourceRecord>;
+  private feed: PouchDB.Core.Changes<Doc> | undefined;
 
   constructor(
     private readonly db: Db,
     private readonly destroyOnClose: boolean,
-  ) {}
+    cacheSize: number,
+  ) {
+    this.cache = new LRUCache({ max: Math.max(1, cacheSize) });
+  }
+
+  followChanges(): void {
+    this.feed = this.db.changes({ since: 'now', live: true });
+    this.feed.on('change', (change) => this.cache.delete(change.id));
+    // Without the feed the cache could go stale: stop caching rather than serve old data.
+    this.feed.on('error', () => {
+      this.cache.clear();
+      this.cacheEnabled = false;
+    });
+  }
+
+  private cacheEnabled = true;
+
+  private remember(id: string, record: ResourceRecord): ResourceRecord {
+    // Frozen, because callers share the cached object: a change must go through a write.
+    for (const fields of Object.values(record.data)) Object.freeze(fields);
+    Object.freeze(record.data);
+    Object.freeze(record);
+    if (this.cacheEnabled) this.cache.set(id, record);
+    return record;
+  }
 
   async readResource(path: string): Promise<ResourceRecord | undefined> {
-    const doc = await getDoc(this.db, resourceKey(path));
-    return doc && doc.kind === 'resource' ? toResource(doc) : undefined;
+    const id = resourceKey(path);
+    const cached = this.cache.get(id);
+    if (cached) return cached;
+    const doc = await getDoc(this.db, id);
+    return doc && doc.kind === 'resource' ? this.remember(id, toResource(doc)) : undefined;
   }
 
   async readResources(paths: readonly string[]): Promise<(ResourceRecord | undefined)[]> {
-    if (paths.length === 0) return [];
-    const result = await this.db.allDocs({ keys: paths.map(resourceKey), include_docs: true });
-    return result.rows.map((row) => {
-      const doc = 'doc' in row ? row.doc : undefined;
-      return doc && doc.kind === 'resource' ? toResource(doc) : undefined;
+    const ids = paths.map(resourceKey);
+    const found = new Map<string, ResourceRecord>();
+    const missing = ids.filter((id) => {
+      const cached = this.cache.get(id);
+      if (cached) found.set(id, cached);
+      return !cached;
     });
+    if (missing.length > 0) {
+      const result = await this.db.allDocs({ keys: missing, include_docs: true });
+      for (const row of result.rows) {
+        const doc = 'doc' in row ? row.doc : undefined;
+        if (doc && doc.kind === 'resource') found.set(row.key, this.remember(row.key, toResource(doc)));
+      }
+    }
+    return ids.map((id) => found.get(id));
   }
 
   async insertResource(record: ResourceRecord): Promise<ResourceRecord> {
@@ -94,6 +144,7 @@ class PouchStorage implements Storage {
       throw error;
     }
     await this.countChildren([{ record, delta: 1 }]);
+    this.remember(resourceKey(record.path), toResource({ ...toDoc(record), _rev: rev }));
     return { ...record, revision: rev };
   }
 
@@ -103,6 +154,7 @@ class PouchStorage implements Storage {
     const inserted: ResourceRecord[] = [];
     results.forEach((result, index) => {
       const record = records[index] as ResourceRecord;
+      this.cache.delete(resourceKey(record.path));
       if (!('error' in result && result.error)) inserted.push(record);
       else if (result.status === 409) existing.push(record.path);
     });
@@ -114,13 +166,17 @@ class PouchStorage implements Storage {
     if (record.revision === undefined) throw new Error(`replaceResource(${record.path}) needs the revision it was read at`);
     const before = await this.readResource(record.path);
     if (!before || before.revision !== record.revision) throw new RevisionConflictError(record.path);
+    const id = resourceKey(record.path);
     let rev: string;
     try {
-      rev = (await this.db.put({ _id: resourceKey(record.path), _rev: record.revision, ...toDoc(record) })).rev;
+      rev = (await this.db.put({ _id: id, _rev: record.revision, ...toDoc(record) })).rev;
     } catch (error) {
+      // Whatever we hold of it is older than what the store has.
+      this.cache.delete(id);
       if (isStatus(error, 409)) throw new RevisionConflictError(record.path);
       throw error;
     }
+    this.remember(id, toResource({ ...toDoc(record), _rev: rev }));
     if (Boolean(before.hidden) !== Boolean(record.hidden) || Boolean(before.restricted) !== Boolean(record.restricted)) {
       await this.countChildren([
         { record: before, delta: -1 },
@@ -147,6 +203,7 @@ class PouchStorage implements Storage {
       ...extras.flatMap((page) => page.rows.map((row) => ({ _id: row.id, _rev: row.value.rev, _deleted: true }))),
     ];
     await this.db.bulkDocs(deletions as unknown as PouchDB.Core.PutDocument<Doc>[]);
+    for (const deletion of deletions) this.cache.delete(deletion._id);
     await this.countChildren([{ record: toResource(top), delta: -1 }]);
     return removed;
   }
@@ -295,6 +352,8 @@ class PouchStorage implements Storage {
   deleteSessionsWhere = (isDead: (session: SessionRecord) => boolean) => sessions.deleteSessionsWhere(this.db, isDead);
 
   async close(): Promise<void> {
+    this.feed?.cancel();
+    this.cache.clear();
     if (this.destroyOnClose) await this.db.destroy();
     else await this.db.close();
   }
