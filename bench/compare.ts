@@ -37,8 +37,9 @@ export async function measurePair(
     await settleAfter(backgroundRound);
     return round;
   };
-  // Counted rounds are of slow requests, for which checkSpec's one request was warm-up enough.
-  if (!countedRounds) {
+  // Counted rounds are of slow requests, for which checkSpec's one request was warm-up enough; --quick
+  // does without warm-up altogether.
+  if (!countedRounds && settings.warmupSeconds > 0) {
     await runSettled(baseline, settings.warmupSeconds);
     await runMeasured(settings.warmupSeconds);
     backgroundRounds.length = 0;

@@ -10,7 +10,7 @@ export interface Settings {
   profile: string | undefined;
   rounds: number;
   secondsPerRound: number;
-  /** One discarded round per side first, so that neither side is measured cold (JIT, caches, first hash child). */
+  /** One discarded round per side first, so that neither side is measured cold (JIT, caches, first hash child); 0 for none. */
   warmupSeconds: number;
   /** For requests that cost little; issue 6 caps it at 50. */
   connections: number;
@@ -29,7 +29,7 @@ export interface Settings {
 
 export const usage = `npm run bench [-- [--quick] [--profile[=SCENARIO]] [--backend=DIR]]
   (no option)  the full run: 5 rounds of 3 s per side, a pool of 100,000, 10^6 bogus tokens (20 minutes or more)
-  --quick      3 rounds of 0.4 s, pools of 1,000 and 200, 6,000 bogus tokens (about a minute)
+  --quick      3 rounds of 0.4 s without warm-up, pools of 1,000 and 200, 6,000 bogus tokens (about a minute)
   --profile    runs only the backend under one scenario with node --cpu-prof and prints where the time goes;
                SCENARIO: user-get (default), pool-get, login, registration, put, page-big, page-small
   --backend=DIR  measures the backend of another checkout (a git worktree of an older commit, say, with a
@@ -49,6 +49,6 @@ export function readSettings(args: readonly string[], repoRoot: string): Setting
   const common = { quick, profile, backendRoot, connections: 50, loginClients: 10 };
   // --quick keeps the shape of every figure but shrinks what takes long: seeding, slow pages, hash queues.
   return quick
-    ? { ...common, rounds: 3, secondsPerRound: 0.4, warmupSeconds: 0.2, hashConnections: 4, bigPool: 1_000, smallPool: 200, pageRounds: 2, pageRequests: 2, bogusRequests: 6_000, bogusWarmup: 1_000 }
+    ? { ...common, rounds: 3, secondsPerRound: 0.4, warmupSeconds: 0, hashConnections: 4, bigPool: 1_000, smallPool: 200, pageRounds: 2, pageRequests: 2, bogusRequests: 6_000, bogusWarmup: 1_000 }
     : { ...common, rounds: 5, secondsPerRound: 3, warmupSeconds: 1, hashConnections: 10, bigPool: 100_000, smallPool: 1_000, pageRounds: 3, pageRequests: 3, bogusRequests: 1_000_000, bogusWarmup: 20_000 };
 }
