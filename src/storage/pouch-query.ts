@@ -81,20 +81,18 @@ export function compareBySort(query: ChildQuery): (a: QueriedDoc, b: QueriedDoc)
     (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 }
 
-/** A Mango selector for a query on the children of one pool, sorted on an indexed key. */
-export function mangoSelector(query: ChildQuery): Record<string, Record<string, unknown>> {
-  const sortField = indexField((query.sort as { key: string }).key);
-  // pouchdb-find plans `$and` poorly, so conditions on one field are merged into one object instead.
-  const selector: Record<string, Record<string, unknown>> = { parent: { $eq: query.parent }, [sortField]: { $gte: null } };
-  const add = (field: string, condition: Record<string, unknown>) => {
-    selector[field] = { ...selector[field], ...condition };
-  };
-  if (!query.includeHidden) add('hidden', { $ne: true });
-  if (query.contentTypes) add('content_type', { $in: query.contentTypes });
-  // A query string names each field once, so the only overlap is a `ge` filter on the sort field,
-  // which replaces the weaker `$gte: null`.
-  for (const filter of query.filters) add(indexField(filter.key), mangoCondition(filter));
-  return selector;
+/**
+ * A Mango selector that only the (pool, sort key) index answers: pouchdb-find reads every row of a
+ * range when any condition must be checked in memory, and only pushes `limit` down when none must.
+ * Range filters on the sort key narrow the range; every other condition is checked by the caller.
+ */
+export function indexOnlySelector(query: ChildQuery): Record<string, Record<string, unknown>> {
+  const sortKey = (query.sort as { key: string }).key;
+  const range: Record<string, unknown> = { $gte: null };
+  for (const filter of query.filters) {
+    if (filter.key === sortKey && ['eq', 'lt', 'le', 'gt', 'ge'].includes(filter.comparator)) Object.assign(range, mangoCondition(filter));
+  }
+  return { parent: { $eq: query.parent }, [indexField(sortKey)]: range };
 }
 
 function mangoCondition(filter: IndexFilter): Record<string, unknown> {

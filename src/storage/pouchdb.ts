@@ -17,7 +17,7 @@ import {
   type ResourceDoc,
 } from './pouch-documents.ts';
 import * as sessions from './pouch-sessions.ts';
-import { compareBySort, indexDesignDoc, indexField, indexFieldsOf, mangoSelector, matchesQuery, type QueriedDoc } from './pouch-query.ts';
+import { compareBySort, indexDesignDoc, indexField, indexFieldsOf, indexOnlySelector, matchesQuery, type QueriedDoc } from './pouch-query.ts';
 import {
   AlreadyExistsError,
   RevisionConflictError,
@@ -209,17 +209,7 @@ class PouchStorage implements Storage {
   }
 
   async queryChildren(query: ChildQuery): Promise<ResourceRecord[]> {
-    // The index serves a sorted page unless restricted children must be checked one by one.
-    if (query.depth === 1 && query.sort && !query.isListable) {
-      const result = await this.db.find({
-        selector: mangoSelector(query),
-        sort: [{ parent: query.sort.reverse ? 'desc' : 'asc' }, { [indexField(query.sort.key)]: query.sort.reverse ? 'desc' : 'asc' }],
-        use_index: indexDesignDoc(query.sort.key),
-        ...(query.limit !== undefined ? { limit: query.limit } : {}),
-        ...(query.offset ? { skip: query.offset } : {}),
-      });
-      return (result.docs as unknown as (ResourceDoc & { _rev: string })[]).map(toResource);
-    }
+    if (query.depth === 1 && query.sort) return this.queryIndexedPage(query, query.sort);
     const matches: QueriedDoc[] = [];
     const wanted = query.limit === undefined || query.sort ? Number.POSITIVE_INFINITY : query.offset + query.limit;
     await this.scanDescendants(query, (doc) => {
@@ -229,6 +219,37 @@ class PouchStorage implements Storage {
     matches.sort(compareBySort(query));
     const page = matches.slice(query.offset, query.limit === undefined ? undefined : query.offset + query.limit);
     return page.map((doc) => toResource(doc as unknown as ResourceDoc));
+  }
+
+  /**
+   * A sorted page of one pool, read from the (pool, sort key) index in batches until it is full, with
+   * the other conditions checked on the way: the cost follows the page, not the pool.
+   */
+  private async queryIndexedPage(query: ChildQuery, sort: { key: string; reverse: boolean }): Promise<ResourceRecord[]> {
+    const direction = sort.reverse ? 'desc' : 'asc';
+    const wanted = query.limit === undefined ? Number.POSITIVE_INFINITY : query.limit;
+    const batchSize = Math.min(1000, Math.max(50, 2 * (query.offset + Math.min(wanted, 1000))));
+    const parentDepth = depthOf(query.parent);
+    const page: ResourceRecord[] = [];
+    let matched = 0;
+    for (let skip = 0; ; skip += batchSize) {
+      const result = await this.db.find({
+        selector: indexOnlySelector(query),
+        sort: [{ parent: direction }, { [indexField(sort.key)]: direction }],
+        use_index: indexDesignDoc(sort.key),
+        limit: batchSize,
+        skip,
+      });
+      for (const doc of result.docs as unknown as (ResourceDoc & QueriedDoc & { _rev: string })[]) {
+        if (!matchesQuery(doc, query, parentDepth)) continue;
+        if (doc.restricted && query.isListable && !query.isListable(toResource(doc))) continue;
+        matched += 1;
+        if (matched <= query.offset) continue;
+        page.push(toResource(doc));
+        if (page.length >= wanted) return page;
+      }
+      if (result.docs.length < batchSize) return page;
+    }
   }
 
   async countMatches(query: ChildQuery): Promise<number> {
