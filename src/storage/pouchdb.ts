@@ -63,7 +63,7 @@ export async function openPouchStorage(
   for (const key of options.indexKeys ?? []) {
     await db.createIndex({ index: { fields: ['parent', indexField(key)], ddoc: indexDesignDoc(key), name: 'by-parent' } });
   }
-  const storage = new PouchStorage(db, location.adapter === 'memory', options.cacheSize ?? 10_000);
+  const storage = new PouchStorage(db, location.adapter === 'memory', options.cacheSize ?? 10_000, location.adapter === 'http');
   // Other processes write to a shared CouchDB: its changes feed tells this one what to forget.
   if (location.adapter === 'http') storage.followChanges();
   return storage;
@@ -84,6 +84,7 @@ class PouchStorage implements Storage {
     private readonly db: Db,
     private readonly destroyOnClose: boolean,
     cacheSize: number,
+    private readonly remote: boolean,
   ) {
     this.cache = new LRUCache({ max: Math.max(1, cacheSize) });
   }
@@ -126,11 +127,14 @@ class PouchStorage implements Storage {
       return !cached;
     });
     if (missing.length > 0) {
-      const result = await this.db.allDocs({ keys: missing, include_docs: true });
-      for (const row of result.rows) {
-        const doc = 'doc' in row ? row.doc : undefined;
-        if (doc && doc.kind === 'resource') found.set(row.key, this.remember(row.key, toResource(doc)));
-      }
+      // Over HTTP one request beats several; on LevelDB, parallel gets beat allDocs' iterator per key.
+      const docs = this.remote
+        ? (await this.db.allDocs({ keys: missing, include_docs: true })).rows.map((row) => ('doc' in row ? row.doc : undefined))
+        : await Promise.all(missing.map((id) => getDoc(this.db, id)));
+      docs.forEach((doc, index) => {
+        const id = missing[index] as string;
+        if (doc && doc.kind === 'resource') found.set(id, this.remember(id, toResource(doc)));
+      });
     }
     return ids.map((id) => found.get(id));
   }
