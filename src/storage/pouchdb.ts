@@ -26,7 +26,6 @@ import {
   type ChildQuery,
   type ResourceRecord,
   type SessionRecord,
-  type SheetData,
   type Storage,
   type UniqueClaim,
 } from './storage.ts';
