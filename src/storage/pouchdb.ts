@@ -77,6 +77,8 @@ class PouchStorage implements Storage {
    * lock), which updates the cache on each of its writes; with CouchDB the changes feed evicts.
    */
   private readonly cache: LRUCache<string, ResourceRecord>;
+  /** Pools' child counts by document id, kept the same way; an empty record for a pool without any. */
+  private readonly countsCache: LRUCache<string, Record<string, ChildCounts>>;
   private feed: PouchDB.Core.Changes<Doc> | undefined;
 
   constructor(
@@ -86,19 +88,26 @@ class PouchStorage implements Storage {
     private readonly remote: boolean,
   ) {
     this.cache = new LRUCache({ max: Math.max(1, cacheSize) });
+    this.countsCache = new LRUCache({ max: Math.max(1, cacheSize) });
   }
 
   followChanges(): void {
     this.feed = this.db.changes({ since: 'now', live: true });
-    this.feed.on('change', (change) => this.cache.delete(change.id));
+    this.feed.on('change', (change) => this.forget(change.id));
     // Without the feed the cache could go stale: stop caching rather than serve old data.
     this.feed.on('error', () => {
       this.cache.clear();
+      this.countsCache.clear();
       this.cacheEnabled = false;
     });
   }
 
   private cacheEnabled = true;
+
+  private forget(id: string): void {
+    this.cache.delete(id);
+    this.countsCache.delete(id);
+  }
 
   private remember(id: string, record: ResourceRecord): ResourceRecord {
     // Frozen, because callers share the cached object: a change must go through a write.
@@ -206,7 +215,7 @@ class PouchStorage implements Storage {
       ...extras.flatMap((page) => page.rows.map((row) => ({ _id: row.id, _rev: row.value.rev, _deleted: true }))),
     ];
     await this.db.bulkDocs(deletions as unknown as PouchDB.Core.PutDocument<Doc>[]);
-    for (const deletion of deletions) this.cache.delete(deletion._id);
+    for (const deletion of deletions) this.forget(deletion._id);
     await this.countChildren([{ record: toResource(top), delta: -1 }]);
     return removed;
   }
@@ -300,8 +309,13 @@ class PouchStorage implements Storage {
   }
 
   async childCounts(parent: string): Promise<Record<string, ChildCounts>> {
-    const doc = await getDoc(this.db, countsKey(parent));
-    return doc && doc.kind === 'counts' ? doc.byType : {};
+    const id = countsKey(parent);
+    const cached = this.countsCache.get(id);
+    if (cached) return cached;
+    const doc = await getDoc(this.db, id);
+    const counts = doc && doc.kind === 'counts' ? doc.byType : {};
+    if (this.cacheEnabled) this.countsCache.set(id, counts);
+    return counts;
   }
 
   /** Adds or takes away children in their parents' counts, by type and visibility. */
@@ -348,8 +362,10 @@ class PouchStorage implements Storage {
         try {
           const doc: Doc & { _id: string; _rev?: string } = { ...updated, _id: id, ...(current ? { _rev: current._rev } : {}) };
           await this.db.put(doc);
+          if (updated.kind === 'counts' && this.cacheEnabled) this.countsCache.set(id, updated.byType);
           return updated;
         } catch (error) {
+          this.countsCache.delete(id);
           if (!isStatus(error, 409)) throw error;
         }
       }
@@ -378,6 +394,7 @@ class PouchStorage implements Storage {
   async close(): Promise<void> {
     this.feed?.cancel();
     this.cache.clear();
+    this.countsCache.clear();
     if (this.destroyOnClose) await this.db.destroy();
     else await this.db.close();
   }
