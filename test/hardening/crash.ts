@@ -1,13 +1,13 @@
 // Crash rounds: write to the real server, SIGKILL it at a random moment, restart it, and check that no acknowledged write is lost.
 // Run directly for the slow run: `tsx test/hardening/crash.ts --rounds 20` (crash.test.ts runs one round in `npm test`).
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../src/app.ts';
 import { readConfig } from '../../src/config.ts';
 import { registrationBody } from '../support/test-app.ts';
-import { freePort, spawnServer, type ServerProcess } from './server-process.ts';
+import { freePort, removeDataDir, spawnServer, type ServerProcess } from './server-process.ts';
 import { findStoreViolations } from './store-rules.ts';
 
 const adminPassword = 'admin password of the crash rounds';
@@ -193,7 +193,7 @@ export class CrashRig {
 
   async remove(): Promise<void> {
     await this.server?.stop('SIGKILL');
-    await rm(this.dataDir, { recursive: true, force: true });
+    await removeDataDir(this.dataDir);
   }
 }
 

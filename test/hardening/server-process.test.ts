@@ -2,14 +2,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { registrationBody } from '../support/test-app.ts';
 import { envelopeProblem } from './answers.ts';
 import { buildRawRequest, bytesOf, parseAnswers, sendRaw, type RawAnswer } from './raw-http.ts';
-import { freePort, spawnServer, startServer, type ServerProcess } from './server-process.ts';
+import { freePort, removeDataDir, spawnServer, startServer, type ServerProcess } from './server-process.ts';
 
 const adminPassword = 'admin password for the process tests';
 
@@ -31,7 +31,7 @@ describe('hardening/server process', function () {
   });
   after(async () => {
     if (server) assert.equal(await server.stop(), 0, server.output());
-    await rm(dataDir, { recursive: true, force: true });
+    await removeDataDir(dataDir);
   });
 
   const post = (path: string, body: unknown, token?: string) =>
@@ -61,11 +61,13 @@ describe('hardening/server process', function () {
       }
     })();
     // Loading node, tsx and the code takes 1 to 3 s on a busy machine; what must stay under 2 s is the rest.
-    const loading = await timeLoadingTheCode();
+    // Timed before and after the attempt, the longer of the two, since the load of a shared machine varies.
+    const loadingBefore = await timeLoadingTheCode();
     const started = Date.now();
     const second = spawnServer(await freePort(), { DATA_DIR: dataDir });
     const code = await second.exited;
     const took = Date.now() - started;
+    const loading = Math.max(loadingBefore, await timeLoadingTheCode());
     writing = false;
     await writer;
     console.log(`      a second process gave up after ${took} ms; loading the code alone takes ${loading} ms; ${writes} writes to the first meanwhile`);
@@ -88,17 +90,19 @@ describe('hardening/server process', function () {
     assert.equal(loginByEmail.status, 200);
   });
 
+  // The timeout is 2 s and node checks it every second; 6 s leaves room for a busy machine, and node's
+  // default check every 30 s would not make it.
   it('answers a request whose headers trickle in with 408 in the envelope and closes it within the timeout', async () => {
     const { answer, ms } = await trickle(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ', 'a', 200);
     assert.equal(answer?.status, 408);
     assert.equal(envelopeProblem(JSON.parse(answer.body.toString())), undefined);
-    assert.ok(ms < 4_500, `the connection stayed open ${Math.round(ms)} ms`);
+    assert.ok(ms < 6_000, `the connection stayed open ${Math.round(ms)} ms`);
   });
 
   it('answers a request whose body trickles in with 408 and closes it within the timeout', async () => {
     const { answer, ms } = await trickle(server.port, 'POST /login_username HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n', ' ', 200);
     assert.equal(answer?.status, 408);
-    assert.ok(ms < 4_500, `the connection stayed open ${Math.round(ms)} ms`);
+    assert.ok(ms < 6_000, `the connection stayed open ${Math.round(ms)} ms`);
   });
 
   it('closes a connection that never sends a byte', async () => {
