@@ -47,11 +47,14 @@ export async function openPouchStorage(
   location: PouchLocation,
   options: { indexKeys?: readonly string[]; cacheSize?: number } = {},
 ): Promise<Storage> {
+  // Counters and counts are rewritten with every child: without compaction and a short revision
+  // history, each would keep every old revision and make writes and reopening slow.
+  const local = { auto_compaction: true, revs_limit: 20 };
   const db: Db =
     location.adapter === 'leveldb'
-      ? new PouchDB<Doc>(location.directory, { adapter: 'leveldb' })
+      ? new PouchDB<Doc>(location.directory, { adapter: 'leveldb', ...local })
       : location.adapter === 'memory'
-        ? new PouchDB<Doc>(location.name, { adapter: 'memory' })
+        ? new PouchDB<Doc>(location.name, { adapter: 'memory', ...local })
         : new PouchDB<Doc>(location.url, { adapter: 'http', skip_setup: false });
   try {
     await db.info();
