@@ -52,7 +52,8 @@ export async function openPouchStorage(
   const local = { auto_compaction: true, revs_limit: 20 };
   const db: Db =
     location.adapter === 'leveldb'
-      ? new PouchDB<Doc>(location.directory, { adapter: 'leveldb', ...local })
+      ? // Inside the directory, so that the index databases PouchDB adds (`store-mrview-*`) live there too.
+        new PouchDB<Doc>('store', { adapter: 'leveldb', prefix: `${location.directory.replace(/\/+$/, '')}/`, ...local })
       : location.adapter === 'memory'
         ? new PouchDB<Doc>(location.name, { adapter: 'memory', ...local })
         : new PouchDB<Doc>(location.url, { adapter: 'http', skip_setup: false });

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 
@@ -22,15 +22,9 @@ export interface ServerProcess {
   residentKiB(): number | undefined;
 }
 
-/**
- * Removes a data directory and the index databases that PouchDB's LevelDB adapter keeps beside it
- * (`<directory>-mrview-<hash>`), which would otherwise stay behind in the temporary directory.
- */
+/** Removes a data directory, which holds the store and the index databases PouchDB adds to it. */
 export async function removeDataDir(directory: string): Promise<void> {
-  const parent = path.dirname(directory);
-  const prefix = `${path.basename(directory)}-mrview-`;
-  const siblings = (await readdir(parent)).filter((name) => name.startsWith(prefix));
-  await Promise.all([directory, ...siblings.map((name) => path.join(parent, name))].map((entry) => rm(entry, { recursive: true, force: true })));
+  await rm(directory, { recursive: true, force: true });
 }
 
 /** A port nobody listens on right now. */
