@@ -57,15 +57,14 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
     for (const field of fields) fieldsByScope.set(field.scope, field);
   }
 
-  const valueOf = (record: ResourceRecord | SheetData, field: UniqueField): string | undefined => {
-    const data = 'data' in record && 'path' in record ? (record as ResourceRecord).data : (record as SheetData);
+  const valueOf = (data: SheetData, field: UniqueField): string | undefined => {
     const value = data[field.sheetId]?.[field.fieldName];
     return typeof value === 'string' ? normalizeUnique(value, field.normalize) : undefined;
   };
 
   async function isHeldByOwner(claim: UniqueClaim, field: UniqueField): Promise<boolean> {
     const owner = await storage.readResource(claim.owner);
-    return owner !== undefined && valueOf(owner, field) === claim.key;
+    return owner !== undefined && valueOf(owner.data, field) === claim.key;
   }
 
   async function claim(field: UniqueField, key: string, owner: string): Promise<'claimed' | 'ours' | 'taken'> {
@@ -120,14 +119,14 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
 
     async releaseReplaced(type, before, after) {
       for (const field of fieldsByType.get(type.id) ?? []) {
-        const old = valueOf(before, field);
-        if (old !== undefined && old !== valueOf(after, field)) await storage.releaseUnique(field.scope, old, before.path);
+        const old = valueOf(before.data, field);
+        if (old !== undefined && old !== valueOf(after.data, field)) await storage.releaseUnique(field.scope, old, before.path);
       }
     },
 
     async releaseAll(type, removed) {
       for (const field of fieldsByType.get(type.id) ?? []) {
-        const value = valueOf(removed, field);
+        const value = valueOf(removed.data, field);
         if (value !== undefined) await storage.releaseUnique(field.scope, value, removed.path);
       }
     },
@@ -139,7 +138,7 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
       const found = await storage.readUniqueClaim(scope, key);
       if (!found) return undefined;
       const owner = await storage.readResource(found.owner);
-      return owner && valueOf(owner, field) === key ? owner : undefined;
+      return owner && valueOf(owner.data, field) === key ? owner : undefined;
     },
   };
 }
