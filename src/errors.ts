@@ -1,4 +1,5 @@
 // The typed errors that code below the HTTP layer throws; rest/error-handler.ts turns them into the envelope.
+import { userTokenHeader } from './headers.ts';
 
 export type ErrorLocation = 'body' | 'querystring' | 'header' | 'url' | 'internal';
 
@@ -55,7 +56,7 @@ export const unavailable = (description: string, retryAfterSeconds: number) =>
     { 'Retry-After': String(retryAfterSeconds) },
   );
 
-export const invalidToken = () => badRequest('header', 'X-User-Token', 'Invalid user token', 'invalid_token');
+export const invalidToken = () => badRequest('header', userTokenHeader, 'Invalid user token', 'invalid_token');
 
 export const wrongCredentials = () =>
   badRequest('body', 'password', "User doesn't exist or password is wrong", 'wrong_credentials');

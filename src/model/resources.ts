@@ -12,6 +12,7 @@ import { childPath, counterName, parentPath, type PathCodec } from '../tree/path
 import { withDerivedFields } from './derived.ts';
 import { createReferenceResolver } from './references.ts';
 import { createUniqueValues } from './unique-values.ts';
+import { userPasswordHeader } from '../headers.ts';
 
 export const nameSheet = 'adhocracy_core.sheets.name.IName';
 
@@ -235,12 +236,12 @@ export function createResourceService(deps: {
     );
     if (guarded.length === 0) return;
     if (given === undefined || given === '') {
-      throw badRequest('header', 'X-User-Password', `Changing ${guarded.join(', ')} needs your current password in X-User-Password`, 'password_required');
+      throw badRequest('header', userPasswordHeader, `Changing ${guarded.join(', ')} needs your current password in ${userPasswordHeader}`, 'password_required');
     }
     const caller = principal.userPath === undefined ? undefined : await storage.readResource(principal.userPath);
     const hash = caller ? passwordHashOf(caller) : undefined;
     if (hash === undefined || !(await hasher.verify(hash, given))) {
-      throw badRequest('header', 'X-User-Password', 'The password in X-User-Password is wrong', 'wrong_password');
+      throw badRequest('header', userPasswordHeader, `The password in ${userPasswordHeader} is wrong`, 'wrong_password');
     }
   }
 

@@ -1,6 +1,6 @@
 // CORS: any configured origin may call the API; auth is a header, so no credentials are involved.
 import type { RequestHandler } from 'express';
-import { requestIdHeader, userPasswordHeader, userTokenHeader } from './headers.ts';
+import { requestIdHeader, userPasswordHeader, userTokenHeader } from '../headers.ts';
 
 const allowedMethods = 'GET, HEAD, OPTIONS, POST, PUT, DELETE';
 const allowedHeaders = ['Content-Type', userTokenHeader, userPasswordHeader, requestIdHeader].join(', ');

@@ -5,7 +5,7 @@ import { rolesOn } from '../auth/permissions.ts';
 import { methodNotAllowed, notFound } from '../errors.ts';
 import { refuseHidden } from './hidden.ts';
 import { traverse } from '../tree/traverse.ts';
-import { userTokenHeader } from './headers.ts';
+import { requestIdHeader, userTokenHeader } from '../headers.ts';
 import { createJsonBodyReader } from './json-body.ts';
 import type { Route } from './routes.ts';
 import { typeOf } from './serialize.ts';
@@ -43,7 +43,7 @@ export function createDispatcher(routes: readonly Route[], services: Services): 
       body: route.takesBody ? await readJsonBody(request, response) : undefined,
       header: (name) => request.get(name),
       clientAddress: request.socket.remoteAddress ?? 'unknown',
-      requestId: String(response.getHeader('X-Request-Id') ?? ''),
+      requestId: String(response.getHeader(requestIdHeader) ?? ''),
     };
     const result = await route.handler(viewRequest, services);
     response.status(result.status ?? 200);

@@ -4,6 +4,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import { ApiError, type ErrorDetail } from '../errors.ts';
 import { describeError, type Logger } from '../log.ts';
 import { StorageUnavailableError } from '../storage/storage.ts';
+import { requestIdHeader } from '../headers.ts';
 
 export function sendError(response: Response, error: ApiError): void {
   response.status(error.status).set(error.headers).json({ status: 'error', errors: error.errors, ...error.extra });
@@ -25,7 +26,7 @@ export function createErrorHandler(log: Logger): ErrorRequestHandler {
     if (error instanceof ApiError) return sendError(response, error);
     const fromHttp = typeof error === 'object' && error !== null ? fromHttpError(error) : undefined;
     if (fromHttp) return sendError(response, fromHttp);
-    const requestId = response.getHeader('X-Request-Id');
+    const requestId = response.getHeader(requestIdHeader);
     if (error instanceof StorageUnavailableError) {
       log.error('storage_unavailable', { request_id: requestId, ...describeError(error) });
       return sendError(response, new ApiError(503, [{ location: 'internal', name: 'storage', description: 'The database is not available', code: 'unavailable' }], {}, { 'Retry-After': '5' }));

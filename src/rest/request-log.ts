@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { runWithLogFields, type Logger } from '../log.ts';
-import { requestIdHeader } from './headers.ts';
+import { requestIdHeader } from '../headers.ts';
 
 const acceptableRequestId = /^[A-Za-z0-9._-]{1,64}$/;
 

@@ -2,7 +2,7 @@
 import { badRequest } from '../errors.ts';
 import { validateSheetInput } from '../model/sheet-input.ts';
 import { readBodyObject } from './body-shape.ts';
-import { userPasswordHeader } from './headers.ts';
+import { userPasswordHeader } from '../headers.ts';
 import { serializeChange } from './serialize.ts';
 import type { View } from './view.ts';
 

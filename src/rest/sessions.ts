@@ -1,6 +1,6 @@
 // POST /logout, and a user's sessions at <user>/sessions/: list them, end one or all.
 import { badRequest, forbidden, notFound } from '../errors.ts';
-import { userTokenHeader } from './headers.ts';
+import { userTokenHeader } from '../headers.ts';
 import type { View, ViewRequest } from './view.ts';
 
 export const logout: View = async (request, { sessions, log }) => {

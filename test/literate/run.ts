@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Response } from 'supertest';
-import { userTokenHeader } from '../../src/rest/headers.ts';
+import { userTokenHeader } from '../../src/headers.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { formatPattern, matchPattern, matchText, substitute, type Captures, type MatchResult } from './expect.ts';
 import { parseSpec, SpecError, type Method, type RequestStep, type ResponseExpectation } from './parse.ts';
