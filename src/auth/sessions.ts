@@ -1,5 +1,5 @@
 // Login sessions: random tokens stored only as hashes, idle and absolute expiry, revocation, a bounded cache.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.ts';
 import { invalidToken } from '../errors.ts';
@@ -33,6 +33,8 @@ export interface SessionView {
 
 interface CachedSession {
   record: SessionRecord;
+  /** record.secretHash as bytes, decoded once rather than on every request. */
+  secretDigest: Uint8Array;
   /** When storage last confirmed the session still exists. */
   verifiedAt: number;
   /** When lastUsedAt was last written to storage. */
@@ -101,6 +103,7 @@ export function createSessions(options: {
     const lastUsedAt = Math.max(stored.lastUsedAt, cached?.record.lastUsedAt ?? 0);
     const entry: CachedSession = {
       record: { ...stored, lastUsedAt },
+      secretDigest: new Uint8Array(Buffer.from(stored.secretHash, 'hex')),
       verifiedAt: now,
       writtenAt: cached?.writtenAt ?? stored.lastUsedAt,
     };
@@ -120,9 +123,10 @@ export function createSessions(options: {
         client: client.slice(0, 200),
       };
       const secret = randomBytes(32).toString('base64url');
-      session.secretHash = sha256(secret);
+      const secretDigest = sha256(secret);
+      session.secretHash = Buffer.from(secretDigest).toString('hex');
       await storage.insertSession(session);
-      cache.set(cacheKey(userPath, session.id), { record: session, verifiedAt: now, writtenAt: now });
+      cache.set(cacheKey(userPath, session.id), { record: session, secretDigest, verifiedAt: now, writtenAt: now });
       return { token: `${lastSegment(userPath)}.${session.id}.${secret}`, session };
     },
 
@@ -133,7 +137,7 @@ export function createSessions(options: {
       const userPath = childPath(usersPool, userName);
       const now = clock.now();
       const entry = await lookup(userPath, id, now);
-      if (!entry || !hashesEqual(entry.record.secretHash, sha256(secret))) throw invalidToken();
+      if (!entry || !digestsEqual(entry.secretDigest, sha256(secret))) throw invalidToken();
       if (!isAlive(entry.record, now)) {
         cache.delete(cacheKey(userPath, id));
         throw invalidToken();
@@ -195,12 +199,11 @@ export function createSessions(options: {
   };
 }
 
-function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
+function sha256(value: string): Uint8Array {
+  return new Uint8Array(hash('sha256', value, 'buffer'));
 }
 
-function hashesEqual(a: string, b: string): boolean {
-  const left = new Uint8Array(Buffer.from(a, 'hex'));
-  const right = new Uint8Array(Buffer.from(b, 'hex'));
-  return left.length === right.length && timingSafeEqual(left, right);
+function digestsEqual(stored: Uint8Array, presented: Uint8Array): boolean {
+  // A stored hash that is not 32 bytes of hex decodes shorter and matches nothing.
+  return stored.length === presented.length && timingSafeEqual(stored, presented);
 }

@@ -14,6 +14,8 @@ export interface LoginAttempt {
   password: string;
   client: string;
   address: string;
+  /** Carried on the security events this attempt logs. */
+  requestId: string;
 }
 
 export interface Login {
@@ -35,7 +37,7 @@ export function createLogin(deps: {
       const hash = user ? resources.passwordHashOf(user) : undefined;
       const account = user?.path ?? `unknown:${attempt.login.toLowerCase()}`;
       // Security events name the account by its path, or null: an unknown login may be a mistyped password.
-      const event = { account: user?.path ?? null, address: attempt.address, by: attempt.by };
+      const event = { request_id: attempt.requestId, account: user?.path ?? null, address: attempt.address, by: attempt.by };
       // Every failure costs one verification, so that time tells nothing about which one it was.
       if (lockout.isLocked(account, attempt.address)) {
         await hasher.verifyDummy(attempt.password);

@@ -36,6 +36,8 @@ export interface ResourceService {
     data: SheetData;
     principal: Principal;
     currentPassword: string | undefined;
+    /** Carried on the security events the change logs (a password change). */
+    requestId: string;
   }): Promise<{ record: ResourceRecord; updated: UpdatedResources }>;
   /** The stored hash of a user's password, from whichever sheet of its type holds a hashed field. */
   passwordHashOf(record: ResourceRecord): string | undefined;
@@ -191,7 +193,7 @@ export function createResourceService(deps: {
       }
     },
 
-    async update({ resource, type, data, principal, currentPassword }) {
+    async update({ resource, type, data, principal, currentPassword, requestId }) {
       await checkCurrentPassword(data, principal, currentPassword);
       const checked = await references.resolve(data);
       const claims = await unique.claimAll(type, checked, resource.path);
@@ -206,7 +208,7 @@ export function createResourceService(deps: {
             if (changesHashedField(prepared)) {
               const own = principal.userPath === resource.path ? principal.sessionId : undefined;
               const revoked = await sessions.revokeAll(resource.path, own);
-              onEvent('password_changed', { account: resource.path, by: principal.userPath, sessions_revoked: revoked });
+              onEvent('password_changed', { request_id: requestId, account: resource.path, by: principal.userPath, sessions_revoked: revoked });
             }
             return {
               record,

@@ -17,6 +17,7 @@ function loginView(by: 'name' | 'email'): View {
       password,
       client: request.header('User-Agent') ?? '',
       address: request.clientAddress,
+      requestId: request.requestId,
     });
     return { body: { status: 'success', user_path: codec.toUrl(userPath), user_token: token } };
   };

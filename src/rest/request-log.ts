@@ -1,7 +1,7 @@
 // Request ids and one JSON log line per request: method, path, status, time, and who asked (never a secret).
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { runWithLogFields, type Logger } from '../log.ts';
+import type { Logger } from '../log.ts';
 import { requestIdHeader } from '../headers.ts';
 
 const acceptableRequestId = /^[A-Za-z0-9._-]{1,64}$/;
@@ -22,7 +22,6 @@ export function createRequestLog(log: Logger, now: () => number = () => performa
         account: response.locals.account as string | undefined,
       });
     });
-    // Every line logged while this request is handled carries its id.
-    runWithLogFields({ request_id: requestId }, () => next());
+    next();
   };
 }

@@ -15,6 +15,6 @@ export const putResource: View = async (request, { registry, resources, codec, c
 
   const data = await validateSheetInput({ registry, type, data: body.data, mode: 'edit', roles, lineage, passwordPolicy: config.password });
   const currentPassword = request.header(userPasswordHeader);
-  const { record, updated } = await resources.update({ resource, type, data, principal, currentPassword });
+  const { record, updated } = await resources.update({ resource, type, data, principal, currentPassword, requestId: request.requestId });
   return { body: serializeChange(record, updated, codec) };
 };
