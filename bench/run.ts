@@ -9,7 +9,7 @@ import type { Measurement } from './load.ts';
 import { describeServerErrors, stopAll, stopAllOnExit } from './processes.ts';
 import { runProfile } from './profile.ts';
 import { formatTable, writeResults, type Row } from './report.ts';
-import { measureRss } from './rss.ts';
+import { measureRss, type RssResult } from './rss.ts';
 import { defineComparisons } from './scenarios.ts';
 import { readSettings, usage, type Settings } from './settings.ts';
 import { startServers } from './setup.ts';
@@ -31,7 +31,15 @@ async function runBench(settings: Settings): Promise<void> {
   const { hashCost } = context;
   const rows: Row[] = [];
   const measurements: Record<string, unknown> = {};
-  for (const comparison of defineComparisons(context)) {
+  const comparisons = defineComparisons(context);
+  const { only } = settings;
+  if (only) {
+    const known = [...comparisons.map((comparison) => comparison.id), 'rss'];
+    const unknown = only.filter((id) => !known.includes(id));
+    if (unknown.length > 0) throw new Error(`--only: no row ${unknown.join(', ')}; choose from ${known.join(', ')}`);
+    notes.push(`--only=${only.join(',')}: the other rows were not measured`);
+  }
+  for (const comparison of comparisons.filter(({ id }) => !only || only.includes(id))) {
     const rounds = comparison.countedRounds
       ? `${comparison.countedRounds.rounds} × ${comparison.countedRounds.requests} requests`
       : `${settings.rounds} × ${settings.secondsPerRound} s`;
@@ -45,9 +53,12 @@ async function runBench(settings: Settings): Promise<void> {
     if (alongside) notes.push(`${comparison.figure}: meanwhile ${alongside.label} answered ${alongside.reqPerSec.toFixed(1)} logins/s (median)`);
   }
 
-  say(`RSS under ${settings.bogusRequests.toLocaleString('en')} distinct bogus tokens…`);
-  const rss = await measureRss(rssBackend, { requests: settings.bogusRequests, warmup: settings.bogusWarmup, connections: settings.connections, onProgress: say });
-  rows.push(describeRss(rss, defaults));
+  let rss: RssResult | undefined;
+  if (!only || only.includes('rss')) {
+    say(`RSS under ${settings.bogusRequests.toLocaleString('en')} distinct bogus tokens…`);
+    rss = await measureRss(rssBackend, { requests: settings.bogusRequests, warmup: settings.bogusWarmup, connections: settings.connections, onProgress: say });
+    rows.push(describeRss(rss, defaults));
+  }
   notes.push(...describeUnexpected(rows));
   notes.push(
     `hashing: ours ${hashCost.ours.algorithm}, ${hashCost.ours.ms.toFixed(1)} ms per hash, HASH_CONCURRENCY ${hashConcurrency} for the backend and the argon2 baselines alike` +

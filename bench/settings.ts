@@ -8,6 +8,8 @@ export interface Settings {
   backendRoot: string;
   /** Only profile the backend under one scenario's load (see bench/profile.ts); undefined for the full table. */
   profile: string | undefined;
+  /** Only these rows (comparison ids, `rss` for the RSS row), for development; undefined for all. */
+  only: string[] | undefined;
   rounds: number;
   secondsPerRound: number;
   /** One discarded round per side first, so that neither side is measured cold (JIT, caches, first hash child); 0 for none. */
@@ -27,9 +29,11 @@ export interface Settings {
   bogusWarmup: number;
 }
 
-export const usage = `npm run bench [-- [--quick] [--profile[=SCENARIO]] [--backend=DIR]]
+export const usage = `npm run bench [-- [--quick] [--only=ROW,...] [--profile[=SCENARIO]] [--backend=DIR]]
   (no option)  the full run: 5 rounds of 3 s per side, a pool of 100,000, 10^6 bogus tokens (20 minutes or more)
   --quick      3 rounds of 0.4 s without warm-up, pools of 1,000 and 200, 6,000 bogus tokens (about a minute)
+  --only       measures only these rows: user-get, pool-get, login, registration, put, page-big,
+               user-get-during-logins, user-get-vs-peer, login-vs-peer, rss (the rest of the set-up still runs)
   --profile    runs only the backend under one scenario with node --cpu-prof and prints where the time goes;
                SCENARIO: user-get (default), pool-get, login, registration, put, page-big, page-small
   --backend=DIR  measures the backend of another checkout (a git worktree of an older commit, say, with a
@@ -39,14 +43,16 @@ export function readSettings(args: readonly string[], repoRoot: string): Setting
   const quick = args.includes('--quick');
   const profileArg = args.find((arg) => arg === '--profile' || arg.startsWith('--profile='));
   const backendArg = args.find((arg) => arg.startsWith('--backend='));
-  const unknown = args.filter((arg) => arg !== '--quick' && arg !== profileArg && arg !== backendArg);
+  const onlyArg = args.find((arg) => arg.startsWith('--only='));
+  const unknown = args.filter((arg) => arg !== '--quick' && arg !== profileArg && arg !== backendArg && arg !== onlyArg);
   if (unknown.length > 0) {
     throw new Error(`unknown option ${unknown.join(' ')}\n${usage}`);
   }
   const profile = profileArg === undefined ? undefined : profileArg.split('=')[1] || 'user-get';
   const backendRoot = path.resolve(backendArg?.slice('--backend='.length) ?? repoRoot);
   if (!existsSync(path.join(backendRoot, 'src', 'server.ts'))) throw new Error(`${backendRoot} has no src/server.ts`);
-  const common = { quick, profile, backendRoot, connections: 50, loginClients: 10 };
+  const only = onlyArg?.slice('--only='.length).split(',').filter(Boolean);
+  const common = { quick, profile, only, backendRoot, connections: 50, loginClients: 10 };
   // --quick keeps the shape of every figure but shrinks what takes long: seeding, slow pages, hash queues.
   return quick
     ? { ...common, rounds: 3, secondsPerRound: 0.4, warmupSeconds: 0, hashConnections: 4, bigPool: 1_000, smallPool: 200, pageRounds: 2, pageRequests: 2, bogusRequests: 6_000, bogusWarmup: 1_000 }
