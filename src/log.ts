@@ -16,6 +16,37 @@ export function createLogger(write: (line: string) => void, clock: () => number 
   };
 }
 
+export interface LineBuffer {
+  write(line: string): void;
+  /** Writes what is pending now, e.g. when the process exits. */
+  flush(): void;
+}
+
+/**
+ * Hands lines on in one piece per turn of the event loop (or sooner past `maxChars`): a write to standard
+ * output is a system call, and one per request cost the authenticated GET about a tenth of its rate.
+ */
+export function bufferLines(output: (text: string) => void, maxChars = 64 * 1024): LineBuffer {
+  let pending: string[] = [];
+  let pendingChars = 0;
+  const flush = () => {
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    pendingChars = 0;
+    output(text);
+  };
+  return {
+    write(line) {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push(line);
+      pendingChars += line.length;
+      if (pendingChars >= maxChars) flush();
+    },
+    flush,
+  };
+}
+
 export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** An error's message and stack for the log; the client never sees them. */

@@ -4,11 +4,14 @@ import http from 'node:http';
 import path from 'node:path';
 import { createApp } from './app.ts';
 import { ConfigError, readConfig } from './config.ts';
-import { createLogger, describeError } from './log.ts';
+import { bufferLines, createLogger, describeError } from './log.ts';
 import { answerClientError } from './rest/error-handler.ts';
 import { StorageUnavailableError } from './storage/storage.ts';
 
-const log = createLogger((line) => process.stdout.write(line));
+const output = bufferLines((text) => process.stdout.write(text));
+// Whatever way the process ends short of SIGKILL, the lines still pending are written first.
+process.on('exit', output.flush);
+const log = createLogger(output.write);
 
 async function main(): Promise<void> {
   const config = readConfig();

@@ -68,6 +68,8 @@ describe('server', function () {
     const [code] = await once(first.child, 'exit');
     assert.equal(code, 0);
     assert.match(first.output(), /"event":"request".*"status":200/);
+    // Log lines are written once per turn of the event loop; the last one before the exit still arrives.
+    assert.match(first.output(), /"event":"stopping","signal":"SIGTERM"/);
 
     const second = startServer(env());
     await waitForListening(second);
