@@ -1,11 +1,12 @@
 // Unique values as documents of their own: a second claim of a value is refused by the store itself.
 import { AlreadyExistsError, type UniqueClaim } from './storage.ts';
 import { getDoc, isStatus, removeIgnoringConflict, uniqueKey, type Db } from './pouch-documents.ts';
+import type { PutDocument } from './pouch-writes.ts';
 
-export async function claimUnique(db: Db, claim: UniqueClaim): Promise<void> {
+export async function claimUnique(db: Db, put: PutDocument, claim: UniqueClaim): Promise<void> {
   const id = uniqueKey(claim.scope, claim.key);
   try {
-    await db.put({ _id: id, kind: 'unique', claim });
+    await put({ _id: id, kind: 'unique', claim });
   } catch (error) {
     if (!isStatus(error, 409)) throw error;
     const existing = await readUniqueClaim(db, claim.scope, claim.key);
@@ -24,14 +25,14 @@ export async function releaseUnique(db: Db, scope: string, key: string, owner: s
   await removeIgnoringConflict(db, doc._id, doc._rev);
 }
 
-export async function takeOverUnique(db: Db, stale: UniqueClaim, next: UniqueClaim): Promise<void> {
+export async function takeOverUnique(db: Db, put: PutDocument, stale: UniqueClaim, next: UniqueClaim): Promise<void> {
   const id = uniqueKey(stale.scope, stale.key);
   const doc = await getDoc(db, id);
   if (!doc || doc.kind !== 'unique' || doc.claim.owner !== stale.owner || doc.claim.claimedAt !== stale.claimedAt) {
     throw new AlreadyExistsError(id, doc && doc.kind === 'unique' ? doc.claim : undefined);
   }
   try {
-    await db.put({ _id: id, _rev: doc._rev, kind: 'unique', claim: next });
+    await put({ _id: id, _rev: doc._rev, kind: 'unique', claim: next });
   } catch (error) {
     if (isStatus(error, 409)) throw new AlreadyExistsError(id);
     throw error;

@@ -1,9 +1,10 @@
 // Login sessions as documents keyed by user, so that a user's sessions are one key range.
 import type { SessionRecord } from './storage.ts';
 import { getDoc, highKey, isStatus, removeIgnoringConflict, sessionKey, sessionsRange, type Db } from './pouch-documents.ts';
+import type { PutDocument } from './pouch-writes.ts';
 
-export async function insertSession(db: Db, session: SessionRecord): Promise<void> {
-  await db.put({ _id: sessionKey(session.userPath, session.id), kind: 'session', session });
+export async function insertSession(put: PutDocument, session: SessionRecord): Promise<void> {
+  await put({ _id: sessionKey(session.userPath, session.id), kind: 'session', session });
 }
 
 export async function readSession(db: Db, userPath: string, id: string): Promise<SessionRecord | undefined> {
@@ -11,12 +12,12 @@ export async function readSession(db: Db, userPath: string, id: string): Promise
   return doc && doc.kind === 'session' ? doc.session : undefined;
 }
 
-export async function touchSession(db: Db, userPath: string, id: string, lastUsedAt: number): Promise<void> {
+export async function touchSession(db: Db, put: PutDocument, userPath: string, id: string, lastUsedAt: number): Promise<void> {
   // A lost race means someone else touched or revoked it at the same time; either answer is fine.
   const doc = await getDoc(db, sessionKey(userPath, id));
   if (!doc || doc.kind !== 'session' || doc.session.lastUsedAt >= lastUsedAt) return;
   try {
-    await db.put({ ...doc, session: { ...doc.session, lastUsedAt } });
+    await put({ ...doc, session: { ...doc.session, lastUsedAt } });
   } catch (error) {
     if (!isStatus(error, 409)) throw error;
   }

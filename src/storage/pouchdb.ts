@@ -17,6 +17,7 @@ import {
   type ResourceDoc,
 } from './pouch-documents.ts';
 import * as sessions from './pouch-sessions.ts';
+import { createGroupCommit, type PutDocument } from './pouch-writes.ts';
 import { compareBySort, indexDesignDoc, indexField, indexFieldsOf, indexOnlySelector, matchesQuery, type QueriedDoc } from './pouch-query.ts';
 import {
   AlreadyExistsError,
@@ -87,6 +88,11 @@ class PouchStorage implements Storage {
   /** Pools' child counts by document id, kept the same way; an empty record for a pool without any. */
   private readonly countsCache: LRUCache<string, Record<string, ChildCounts>>;
   private feed: PouchDB.Core.Changes<Doc> | undefined;
+  /**
+   * Every one-document write. Local stores group them (pouch-writes.ts); CouchDB takes concurrent
+   * writes by itself, and its per-document errors over _bulk_docs would lack the status a put has.
+   */
+  private readonly put: PutDocument;
 
   constructor(
     private readonly db: Db,
@@ -96,6 +102,7 @@ class PouchStorage implements Storage {
   ) {
     this.cache = new LRUCache({ max: Math.max(1, cacheSize) });
     this.countsCache = new LRUCache({ max: Math.max(1, cacheSize) });
+    this.put = remote ? (doc) => db.put(doc) : createGroupCommit(db);
   }
 
   followChanges(): void {
@@ -157,7 +164,7 @@ class PouchStorage implements Storage {
   async insertResource(record: ResourceRecord): Promise<ResourceRecord> {
     let rev: string;
     try {
-      rev = (await this.db.put({ _id: resourceKey(record.path), ...toDoc(record) })).rev;
+      rev = (await this.put({ _id: resourceKey(record.path), ...toDoc(record) })).rev;
     } catch (error) {
       if (isStatus(error, 409)) throw new AlreadyExistsError(record.path);
       throw error;
@@ -188,7 +195,7 @@ class PouchStorage implements Storage {
     const id = resourceKey(record.path);
     let rev: string;
     try {
-      rev = (await this.db.put({ _id: id, _rev: record.revision, ...toDoc(record) })).rev;
+      rev = (await this.put({ _id: id, _rev: record.revision, ...toDoc(record) })).rev;
     } catch (error) {
       // Whatever we hold of it is older than what the store has.
       this.cache.delete(id);
@@ -368,7 +375,7 @@ class PouchStorage implements Storage {
         const updated = await change(current);
         try {
           const doc: Doc & { _id: string; _rev?: string } = { ...updated, _id: id, ...(current ? { _rev: current._rev } : {}) };
-          await this.db.put(doc);
+          await this.put(doc);
           if (updated.kind === 'counts' && this.cacheEnabled) this.countsCache.set(id, updated.byType);
           return updated;
         } catch (error) {
@@ -386,14 +393,14 @@ class PouchStorage implements Storage {
     return next;
   }
 
-  claimUnique = (claim: UniqueClaim) => claims.claimUnique(this.db, claim);
+  claimUnique = (claim: UniqueClaim) => claims.claimUnique(this.db, this.put, claim);
   readUniqueClaim = (scope: string, key: string) => claims.readUniqueClaim(this.db, scope, key);
   releaseUnique = (scope: string, key: string, owner: string) => claims.releaseUnique(this.db, scope, key, owner);
-  takeOverUnique = (stale: UniqueClaim, next: UniqueClaim) => claims.takeOverUnique(this.db, stale, next);
+  takeOverUnique = (stale: UniqueClaim, next: UniqueClaim) => claims.takeOverUnique(this.db, this.put, stale, next);
 
-  insertSession = (session: SessionRecord) => sessions.insertSession(this.db, session);
+  insertSession = (session: SessionRecord) => sessions.insertSession(this.put, session);
   readSession = (userPath: string, id: string) => sessions.readSession(this.db, userPath, id);
-  touchSession = (userPath: string, id: string, lastUsedAt: number) => sessions.touchSession(this.db, userPath, id, lastUsedAt);
+  touchSession = (userPath: string, id: string, lastUsedAt: number) => sessions.touchSession(this.db, this.put, userPath, id, lastUsedAt);
   deleteSession = (userPath: string, id: string) => sessions.deleteSession(this.db, userPath, id);
   listSessions = (userPath: string) => sessions.listSessions(this.db, userPath);
   deleteSessionsWhere = (isDead: (session: SessionRecord) => boolean) => sessions.deleteSessionsWhere(this.db, isDead);

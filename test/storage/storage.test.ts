@@ -54,6 +54,22 @@ for (const backend of backends) {
       await assert.rejects(storage.replaceResource({ ...first, data: { x: { y: 2 } } }), RevisionConflictError);
     });
 
+    it('lets one of several concurrent replacements at one revision win, and lands concurrent writes to other records', async () => {
+      const contested = await storage.insertResource(resource('/a/'));
+      const others = await Promise.all(['b', 'c', 'd'].map((name) => storage.insertResource(resource(`/${name}/`))));
+      const outcomes = await Promise.allSettled([
+        ...[1, 2, 3].map((y) => storage.replaceResource({ ...contested, data: { x: { y } } })),
+        ...others.map((other) => storage.replaceResource({ ...other, data: { x: { y: 0 } } })),
+      ]);
+      const onContested = outcomes.slice(0, 3);
+      const winner = onContested.findIndex((outcome) => outcome.status === 'fulfilled');
+      assert.equal(onContested.filter((outcome) => outcome.status === 'fulfilled').length, 1);
+      for (const outcome of onContested) if (outcome.status === 'rejected') assert.ok(outcome.reason instanceof RevisionConflictError, String(outcome.reason));
+      assert.deepEqual((await storage.readResource('/a/'))?.data, { x: { y: winner + 1 } });
+      assert.deepEqual(outcomes.slice(3).map((outcome) => outcome.status), ['fulfilled', 'fulfilled', 'fulfilled']);
+      for (const other of others) assert.deepEqual((await storage.readResource(other.path))?.data, { x: { y: 0 } });
+    });
+
     it('lists direct children only, in name order, in pages', async () => {
       for (const name of ['c', 'a', 'b']) await storage.insertResource(resource(`/pool/${name}/`));
       await storage.insertResource(resource('/pool/a/grandchild/'));

@@ -1,0 +1,69 @@
+// Group commit: puts that arrive while a batch is written leave together, each checked and answered on its own.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import PouchDB from 'pouchdb';
+import memoryAdapter from 'pouchdb-adapter-memory';
+import type { Db } from '../../src/storage/pouch-documents.ts';
+import { createGroupCommit } from '../../src/storage/pouch-writes.ts';
+
+PouchDB.plugin(memoryAdapter);
+
+describe('storage/group commit', () => {
+  let db: Db;
+  let batches: number[];
+  beforeEach(async () => {
+    db = new PouchDB(`group-commit-${randomUUID()}`, { adapter: 'memory' });
+    // Set up first: a call made before then is queued and made again, which would count twice.
+    await db.info();
+    batches = [];
+    // Watches the real database's calls; the writes still go to it.
+    const bulkDocs = db.bulkDocs.bind(db);
+    db.bulkDocs = ((docs: unknown[]) => {
+      batches.push(docs.length);
+      return bulkDocs(docs as never);
+    }) as typeof db.bulkDocs;
+  });
+  afterEach(() => db.destroy());
+
+  const counter = (id: string, value: number, rev?: string) => ({ _id: id, kind: 'counter' as const, value, ...(rev ? { _rev: rev } : {}) });
+
+  it('writes the first put at once and the ones that arrive meanwhile as one batch', async () => {
+    const put = createGroupCommit(db);
+    const written = await Promise.all(Array.from({ length: 10 }, (_, index) => put(counter(`counter:${index}`, index))));
+    assert.deepEqual(batches, [1, 9]);
+    for (const [index, { rev }] of written.entries()) {
+      const stored = await db.get(`counter:${index}`);
+      assert.equal(stored._rev, rev);
+      assert.deepEqual({ kind: stored.kind, value: stored.kind === 'counter' ? stored.value : undefined }, { kind: 'counter', value: index });
+    }
+  });
+
+  it('fails only the writer whose document conflicts, with the status a put would have', async () => {
+    const put = createGroupCommit(db);
+    const { rev } = await put(counter('counter:a', 1));
+    const outcomes = await Promise.allSettled([
+      put(counter('counter:b', 1)),
+      put(counter('counter:a', 2, rev)),
+      put(counter('counter:a', 3, rev)),
+      put(counter('counter:c', 1)),
+    ]);
+    assert.deepEqual(batches, [1, 1, 3]);
+    assert.deepEqual(outcomes.map((outcome) => outcome.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    assert.equal((outcomes[2] as PromiseRejectedResult).reason.status, 409);
+    const stored = await db.get('counter:a');
+    assert.equal(stored.kind === 'counter' && stored.value, 2);
+  });
+
+  it('keeps writing after a batch failed as a whole, which fails each of its writers', async () => {
+    const put = createGroupCommit(db);
+    const first = put(counter('counter:a', 1));
+    // An id PouchDB refuses outright makes the whole bulkDocs call fail.
+    const refused = put({ _id: '_bad', kind: 'counter', value: 0 });
+    const alongside = put(counter('counter:b', 1));
+    await first;
+    await assert.rejects(refused);
+    await assert.rejects(alongside);
+    await put(counter('counter:c', 1));
+    assert.equal((await db.get('counter:c')).kind, 'counter');
+  });
+});
