@@ -16,6 +16,8 @@ export interface Server {
   logFile: string;
   /** Resident set size of the server process itself (not of its children), in bytes. */
   readRss(): number;
+  /** CPU time the server process itself has used so far (user and system), in microseconds. */
+  readCpuMicros(): number;
   /** SIGTERM, then SIGKILL if it has not gone after a while. */
   stop(): Promise<void>;
 }
@@ -85,6 +87,7 @@ export async function startServer(spec: ServerSpec): Promise<Server> {
     dir: spec.dir,
     logFile,
     readRss: () => readRss(pid),
+    readCpuMicros: () => readCpuMicros(pid),
     stop: () => stopChild(child),
   };
 }
@@ -127,6 +130,17 @@ function readRss(pid: number): number {
   const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
   if (!match) throw new Error(`no VmRSS for process ${pid}`);
   return Number(match[1]) * 1024;
+}
+
+/** Linux counts a process's CPU time in clock ticks of 1/100 s (USER_HZ), whatever the kernel's own tick. */
+const microsPerTick = 10_000;
+
+function readCpuMicros(pid: number): number {
+  // The command name in parentheses may hold spaces; the fields after it are fixed: utime and stime are 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  if (!Number.isFinite(ticks)) throw new Error(`no CPU times for process ${pid}`);
+  return ticks * microsPerTick;
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
