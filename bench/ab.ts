@@ -9,8 +9,9 @@ import { readSettings } from './settings.ts';
 const usage = `npm run bench:ab -- DIR_A DIR_B [--rows=user-get,pool-get,put] [--rounds=8] [--seconds=2]
   Starts the backend of each checkout (a git worktree with a node_modules link, say) and measures the
   rows on both, alternating which goes first. Besides req/s it prints the CPU time the server process
-  used per answered request: on a shared machine that figure moves far less than a rate does, and it
-  tells whether a change made the server do less. Linux only (it reads /proc).`;
+  used per answered request, which tells whether a change made the server do less work rather than
+  get more of the machine. Two runs of identical code still differ by up to 7 % on a shared 2-core
+  machine: trust only larger differences, and repeat. Linux only (it reads /proc).`;
 
 interface Side {
   name: string;
