@@ -32,10 +32,11 @@ export function createGroupCommit(db: Db): PutDocument {
     writing = true;
     db.bulkDocs(batch.map(({ doc }) => doc)).then(
       (results) => {
-        results.forEach((result, index) => {
-          const { resolve, reject } = batch[index] as Waiting;
+        batch.forEach(({ resolve, reject }, index) => {
+          const result = results[index];
           // A local adapter's error result is what db.put would have thrown (it has the status).
-          if ('error' in result && result.error) reject(result);
+          if (!result) reject(new Error(`bulkDocs answered ${results.length} results for ${batch.length} documents`));
+          else if ('error' in result && result.error) reject(result);
           else resolve({ rev: (result as PouchDB.Core.Response).rev });
         });
         writeNext();
