@@ -17,7 +17,7 @@ import {
   type ResourceDoc,
 } from './pouch-documents.ts';
 import * as sessions from './pouch-sessions.ts';
-import { createGroupCommit, type PutDocument } from './pouch-writes.ts';
+import { createGroupCommit, type PutDoc, type PutDocument } from './pouch-writes.ts';
 import { compareBySort, indexDesignDoc, indexField, indexFieldsOf, indexOnlySelector, matchesQuery, type QueriedDoc } from './pouch-query.ts';
 import {
   AlreadyExistsError,
@@ -374,7 +374,7 @@ class PouchStorage implements Storage {
         const current = await getDoc(this.db, id);
         const updated = await change(current);
         try {
-          const doc: Doc & { _id: string; _rev?: string } = { ...updated, _id: id, ...(current ? { _rev: current._rev } : {}) };
+          const doc: PutDoc = { ...updated, _id: id, ...(current ? { _rev: current._rev } : {}) };
           await this.put(doc);
           if (updated.kind === 'counts' && this.cacheEnabled) this.countsCache.set(id, updated.byType);
           return updated;
