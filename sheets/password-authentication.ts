@@ -14,9 +14,6 @@ export default defineSheet({
     password: {
       valuetype: 'adhocracy_core.schema.Password',
       createMandatory: true,
-      writeOnly: true,
-      hashed: true,
-      needsCurrentPassword: true,
     },
   },
   resourceTypes: ['adhocracy_core.resources.principal.IUser'],

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import { createLockout } from './auth/lockout.ts';
 import { createPasswordHasher } from './auth/password-hasher.ts';
+import { createPasswords } from './auth/passwords.ts';
 import { createSessions } from './auth/sessions.ts';
 import { ensureAdmin, ensureInitialTree, usersPoolPath } from './bootstrap.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -60,15 +61,18 @@ export async function createApp(options: AppOptions): Promise<App> {
     onBackgroundError: (error) => log.error('session_touch_failed', describeError(error)),
   });
   const onEvent = (event: string, fields: Record<string, unknown>) => log.info(event, fields);
-  const resources = createResourceService({ storage, registry, hasher, sessions, clock, codec, onEvent });
+  const passwords = createPasswords(registry, hasher);
+  const resources = createResourceService({ storage, registry, passwords, sessions, clock, codec, onEvent });
   const login = createLogin({
     resources,
+    storage,
+    passwords,
     hasher,
     sessions,
     lockout: createLockout(config.lockout, clock),
     onEvent,
   });
-  const services: Services = { config, registry, storage, codec, clock, log, hasher, sessions, resources, login };
+  const services: Services = { config, registry, storage, codec, clock, log, hasher, passwords, sessions, resources, login };
 
   try {
     await ensureInitialTree(storage, registry, new Date(clock.now()).toISOString());

@@ -3,7 +3,7 @@ import os from 'node:os';
 import type { Argon2Params } from './auth/password-hasher.ts';
 import type { LockoutPolicy } from './auth/lockout.ts';
 import type { SessionPolicy } from './auth/sessions.ts';
-import type { PasswordPolicy } from './model/sheet-input.ts';
+import type { PasswordPolicy } from './auth/passwords.ts';
 
 export interface Config {
   port: number;

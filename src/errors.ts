@@ -1,5 +1,5 @@
 // The typed errors that code below the HTTP layer throws; rest/error-handler.ts turns them into the envelope.
-import { userTokenHeader } from './headers.ts';
+import { userPasswordHeader, userTokenHeader } from './headers.ts';
 
 export type ErrorLocation = 'body' | 'querystring' | 'header' | 'url' | 'internal';
 
@@ -57,6 +57,11 @@ export const unavailable = (description: string, retryAfterSeconds: number) =>
   );
 
 export const invalidToken = () => badRequest('header', userTokenHeader, 'Invalid user token', 'invalid_token');
+
+export const currentPasswordRequired = (fields: readonly string[]) =>
+  badRequest('header', userPasswordHeader, `Changing ${fields.join(', ')} needs your current password in ${userPasswordHeader}`, 'password_required');
+
+export const currentPasswordWrong = () => badRequest('header', userPasswordHeader, `The password in ${userPasswordHeader} is wrong`, 'wrong_password');
 
 export const wrongCredentials = () =>
   badRequest('body', 'password', "User doesn't exist or password is wrong", 'wrong_credentials');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getMetadataStorage } from 'class-validator';
 import { baseInterfaces, type ResourceType } from './resource-type.ts';
-import { assignableRoles, type FieldDefinition, type Role, type Sheet } from './sheet.ts';
+import { assignableRoles, isPasswordField, type FieldDefinition, type Role, type Sheet } from './sheet.ts';
 
 export const sheetInterface = 'adhocracy_core.interfaces.ISheet';
 
@@ -132,6 +132,16 @@ function checkFields(sheet: Sheet, sheets: ReadonlyMap<string, Sheet>): string[]
     if (!knownRoles.has(role)) problems.push(`${sheet.id}: unknown role ${role}`);
   }
   return problems;
+}
+
+/** Passwords are the one kind of field that no answer ever holds. */
+export function isReadable(field: FieldDefinition): boolean {
+  return !isPasswordField(field);
+}
+
+/** Changing it needs the caller's current password: passwords, and fields that say so (an email). */
+export function needsCurrentPassword(field: FieldDefinition): boolean {
+  return !isReadable(field) || field.needsCurrentPassword === true;
 }
 
 export function isClientSettable(field: FieldDefinition): boolean {

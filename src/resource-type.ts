@@ -33,11 +33,16 @@ export interface ResourceTypeDefinition {
   /** Generated child names are `<prefix>_0000000`; without a prefix, `0000000`. */
   namePrefix?: string;
   permissions: ResourcePermissions;
+  /** The resource is its own creator, whoever sent the request that made it (a user registered by another). */
+  isOwnCreator?: boolean;
+  /** Once removed, its path is never given to another resource: roles are granted to principals by path. */
+  keepsPathWhenRemoved?: boolean;
 }
 
-export type ResourceType = Readonly<Required<Omit<ResourceTypeDefinition, 'itemType' | 'namePrefix'>>> & {
-  readonly itemType?: string;
-  readonly namePrefix?: string;
+type OptionalMembers = 'itemType' | 'namePrefix' | 'isOwnCreator' | 'keepsPathWhenRemoved';
+
+export type ResourceType = Readonly<Required<Omit<ResourceTypeDefinition, OptionalMembers>>> &
+  Readonly<Pick<ResourceTypeDefinition, OptionalMembers>> & {
   readonly superTypes: readonly string[];
   readonly kind: BaseKind;
 };

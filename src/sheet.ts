@@ -70,15 +70,15 @@ export interface FieldDefinition {
   editable?: boolean;
   /** Must be given when the resource is created. */
   createMandatory?: boolean;
-  /** Never part of a response (passwords). */
-  writeOnly?: boolean;
-  /** Stored as an argon2id hash, never in clear. */
-  hashed?: boolean;
   /** Who may change this field, where that is narrower than the sheet's `edit` (hiding needs a moderator). */
   editBy?: readonly Role[];
   /** For a list of objects: the member of each that references a resource (as a URL or path). */
   referenceMember?: string;
-  /** Changing it needs the caller's current password in X-User-Password. */
+  /**
+   * Changing it needs the caller's current password. A password field (valuetype
+   * `adhocracy_core.schema.Password`) always does, and is also hashed and never readable: see
+   * src/auth/passwords.ts, the one module that knows the kind.
+   */
   needsCurrentPassword?: boolean;
   /** Lower-cased before validation and storage. */
   lowercase?: boolean;
@@ -89,6 +89,11 @@ export interface FieldDefinition {
   /** Value when the field was not given at creation. */
   default?: unknown;
 }
+
+/** The value type of the password kind of field: hashed on write, never readable, changed only with the current password. */
+export const passwordValueType = 'adhocracy_core.schema.Password';
+
+export const isPasswordField = (field: Pick<FieldDefinition, 'valuetype'>): boolean => field.valuetype === passwordValueType;
 
 export interface SheetPermissions {
   /** Who may read the sheet. */

@@ -21,34 +21,6 @@ export interface Principal {
 
 export const anonymous: Principal = { globalRoles: new Set(), groups: [] };
 
-interface LocalRole {
-  principal: string;
-  roles: Role[];
-}
-
-/**
- * The roles a caller holds on the last resource of `lineage` (the root first): implicit ones, global
- * ones, and the local roles and creatorship of that resource and every resource above it.
- */
-export function rolesOn(principal: Principal, lineage: readonly ResourceRecord[]): Set<Role> {
-  const roles = new Set<Role>(['everyone']);
-  const { userPath } = principal;
-  if (userPath === undefined) return roles;
-  roles.add('authenticated');
-  for (const role of principal.globalRoles) roles.add(role as Role);
-  const holders = new Set([userPath, ...principal.groups]);
-  for (const resource of lineage) {
-    if (resource.data[metadataSheet]?.creator === userPath) roles.add('creator');
-    const local = resource.data[localRolesSheet]?.local_roles;
-    if (!Array.isArray(local)) continue;
-    for (const entry of local as LocalRole[]) {
-      if (holders.has(entry.principal)) for (const role of entry.roles) roles.add(role);
-    }
-  }
-  if (lineage.at(-1)?.path === userPath) roles.add('self');
-  return roles;
-}
-
 /**
  * Viewing, creating and deleting follow the type's ACL, unless the resource (for creating: the pool)
  * or one above it overrides the action in its IAcl sheet; the nearest override wins.

@@ -22,6 +22,8 @@ export interface SessionPolicy {
 export interface Authenticated {
   userPath: string;
   sessionId: string;
+  /** The password the session was opened with: the caller checks it is still the user's. */
+  credential: string;
 }
 
 export interface SessionView {
@@ -42,8 +44,8 @@ interface CachedSession {
 }
 
 export interface Sessions {
-  /** Starts a session; the token is returned here once and never stored. */
-  open(userPath: string, client: string): Promise<{ token: string; session: SessionRecord }>;
+  /** Starts a session bound to a credential; the token is returned here once and never stored. */
+  open(userPath: string, client: string, credential: string): Promise<{ token: string; session: SessionRecord }>;
   /** Resolves a token to its user, or throws the `Invalid user token` error. */
   authenticate(token: string): Promise<Authenticated>;
   list(userPath: string): Promise<SessionView[]>;
@@ -51,6 +53,8 @@ export interface Sessions {
   revoke(userPath: string, sessionId: string): Promise<boolean>;
   /** Ends every session of a user except one (the caller's own, after a password change). */
   revokeAll(userPath: string, except?: string): Promise<number>;
+  /** Binds a session to a new credential: the caller's own, which goes on after it changed its password. */
+  rebind(userPath: string, sessionId: string, credential: string): Promise<void>;
   /** Makes the next use of a user's cached sessions read storage again (after the user was removed). */
   forgetUser(userPath: string): void;
   /** Deletes expired sessions from storage. */
@@ -112,7 +116,7 @@ export function createSessions(options: {
   }
 
   return {
-    async open(userPath, client) {
+    async open(userPath, client, credential) {
       const now = clock.now();
       const session: SessionRecord = {
         id: randomBytes(16).toString('hex'),
@@ -121,6 +125,7 @@ export function createSessions(options: {
         createdAt: now,
         lastUsedAt: now,
         client: client.slice(0, 200),
+        credential,
       };
       const secret = randomBytes(32).toString('base64url');
       const secretDigest = sha256(secret);
@@ -144,7 +149,7 @@ export function createSessions(options: {
       }
       entry.record.lastUsedAt = now;
       if (now - entry.writtenAt >= policy.touchIntervalSeconds * 1000) touchLater(entry, now);
-      return { userPath, sessionId: id };
+      return { userPath, sessionId: id, credential: entry.record.credential ?? '' };
     },
 
     async list(userPath) {
@@ -173,6 +178,12 @@ export function createSessions(options: {
         if (await storage.deleteSession(userPath, session.id)) revoked += 1;
       }
       return revoked;
+    },
+
+    async rebind(userPath, sessionId, credential) {
+      const cached = cache.get(cacheKey(userPath, sessionId));
+      if (cached) cached.record = { ...cached.record, credential };
+      await storage.rebindSession(userPath, sessionId, credential);
     },
 
     forgetUser(userPath) {

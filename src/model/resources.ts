@@ -1,7 +1,7 @@
-// Creating and changing resources: naming, metadata, unique values, password hashing, references, retries.
+// Creating and changing resources: naming, metadata, unique values, passwords, references, retries.
 import type { Clock } from '../clock.ts';
+import type { Passwords } from '../auth/passwords.ts';
 import { metadataSheet, type Principal } from '../auth/permissions.ts';
-import type { PasswordHasher } from '../auth/password-hasher.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import { badRequest, conflict } from '../errors.ts';
 import type { Registry } from '../registry.ts';
@@ -12,7 +12,6 @@ import { childPath, counterName, parentPath, type PathCodec } from '../tree/path
 import { withDerivedFields } from './derived.ts';
 import { createReferenceResolver } from './references.ts';
 import { createUniqueValues } from './unique-values.ts';
-import { userPasswordHeader } from '../headers.ts';
 
 export const nameSheet = 'adhocracy_core.sheets.name.IName';
 
@@ -29,18 +28,15 @@ export interface ResourceService {
     record: ResourceRecord;
     updated: UpdatedResources;
   }>;
-  /** `currentPassword` is the caller's own, required when a field that needs it is changed. */
+  /** Applies checked changes; a current password they need must have been confirmed before. */
   update(request: {
     resource: ResourceRecord;
     type: ResourceType;
     data: SheetData;
     principal: Principal;
-    currentPassword: string | undefined;
     /** Carried on the security events the change logs (a password change). */
     requestId: string;
   }): Promise<{ record: ResourceRecord; updated: UpdatedResources }>;
-  /** The stored hash of a user's password, from whichever sheet of its type holds a hashed field. */
-  passwordHashOf(record: ResourceRecord): string | undefined;
   /** The resource holding a unique value (a user by name or email), if any. */
   findByUnique(scope: string, value: string): Promise<ResourceRecord | undefined>;
   /** Removes a resource and everything below it for good, with their unique values and sessions. */
@@ -54,51 +50,19 @@ const maxWriteAttempts = 5;
 export function createResourceService(deps: {
   storage: Storage;
   registry: Registry;
-  hasher: PasswordHasher;
+  passwords: Passwords;
   sessions: Sessions;
   clock: Clock;
   codec: PathCodec;
   /** Security events (a password change) for the log. */
   onEvent: (event: string, fields: Record<string, unknown>) => void;
 }): ResourceService {
-  const { storage, registry, hasher, sessions, clock, codec, onEvent } = deps;
+  const { storage, registry, passwords, sessions, clock, codec, onEvent } = deps;
   const unique = createUniqueValues({ storage, registry, clock });
   const references = createReferenceResolver({ storage, registry, codec });
 
   function storedSheets(type: ResourceType): Sheet[] {
     return registry.sheetsOf(type.id).filter((sheet) => sheet.computedFrom === undefined);
-  }
-
-  /** The field that holds a password hash in records of this type, if any. */
-  function hashedFieldOf(contentType: string): { sheetId: string; fieldName: string } | undefined {
-    for (const sheet of registry.sheetsOf(contentType)) {
-      for (const [fieldName, field] of Object.entries(sheet.fields)) {
-        if (field.hashed) return { sheetId: sheet.id, fieldName };
-      }
-    }
-    return undefined;
-  }
-
-  function passwordHashOf(record: ResourceRecord): string | undefined {
-    const field = hashedFieldOf(record.contentType);
-    const value = field ? record.data[field.sheetId]?.[field.fieldName] : undefined;
-    return typeof value === 'string' ? value : undefined;
-  }
-
-  /**
-   * Replaces clear passwords by their hashes. It runs after the unique values are claimed, so that a
-   * duplicate registration is refused before it costs a hash.
-   */
-  async function hashPasswords(data: SheetData): Promise<SheetData> {
-    const hashed: SheetData = {};
-    for (const [sheetId, fields] of Object.entries(data)) {
-      const sheet = registry.sheets.get(sheetId) as Sheet;
-      hashed[sheetId] = { ...fields };
-      for (const [fieldName, value] of Object.entries(fields)) {
-        if (sheet.fields[fieldName]?.hashed) (hashed[sheetId] as Record<string, unknown>)[fieldName] = await hasher.hash(String(value));
-      }
-    }
-    return hashed;
   }
 
   function ancestorsOf(path: string): string[] {
@@ -119,15 +83,33 @@ export function createResourceService(deps: {
     return { name: counterName(counter, type.namePrefix), chosen: false };
   }
 
+  /** A user made hidden or deleted, or whose password changed, keeps no session it had. */
+  async function endSessionsIfNeeded(before: ResourceRecord, after: ResourceRecord, principal: Principal, requestId: string): Promise<void> {
+    const stored = passwords.storedOf(after);
+    if (!stored) return;
+    if (after.hidden && !before.hidden) {
+      const revoked = await sessions.revokeAll(after.path);
+      onEvent('account_hidden', { request_id: requestId, account: after.path, by: principal.userPath, sessions_revoked: revoked });
+      return;
+    }
+    if (stored.credential !== passwords.storedOf(before)?.credential) {
+      // The caller's own session goes on, now under the new password.
+      const own = principal.userPath === after.path ? principal.sessionId : undefined;
+      const revoked = await sessions.revokeAll(after.path, own);
+      if (own !== undefined) await sessions.rebind(after.path, own, stored.credential);
+      onEvent('password_changed', { request_id: requestId, account: after.path, by: principal.userPath, sessions_revoked: revoked });
+    }
+  }
+
   return {
-    passwordHashOf,
     findByUnique: (scope, value) => unique.findOwner(scope, value),
 
     async remove(resource) {
-      const removed = await storage.removeTree(resource.path);
+      const type = registry.resourceTypes.get(resource.contentType);
+      const removed = await storage.removeTree(resource.path, { keepPath: type?.keepsPathWhenRemoved === true });
       for (const record of removed) {
-        const type = registry.resourceTypes.get(record.contentType);
-        if (type) await unique.releaseAll(type, record);
+        const removedType = registry.resourceTypes.get(record.contentType);
+        if (removedType) await unique.releaseAll(removedType, record);
         sessions.forgetUser(record.path);
       }
       const parent = parentPath(resource.path);
@@ -144,37 +126,36 @@ export function createResourceService(deps: {
 
     async replacePasswordHash(userPath, oldHash, newHash) {
       const user = await storage.readResource(userPath);
-      const field = user ? hashedFieldOf(user.contentType) : undefined;
-      if (!user || !field || passwordHashOf(user) !== oldHash) return;
-      const data = { ...user.data, [field.sheetId]: { ...user.data[field.sheetId], [field.fieldName]: newHash } };
+      if (!user || passwords.storedOf(user)?.hash !== oldHash) return;
       // Losing this race to a concurrent change is fine: the next login rehashes again.
-      await storage.replaceResource(withDerivedFields(registry, { ...user, data })).catch((error: unknown) => {
+      await storage.replaceResource(withDerivedFields(registry, passwords.withHash(user, newHash))).catch((error: unknown) => {
         if (!(error instanceof RevisionConflictError)) throw error;
       });
     },
 
     async create({ pool, type, data, principal }) {
-      const prepared = await references.resolve(data);
+      const resolved = await references.resolve(data);
       const now = new Date(clock.now()).toISOString();
       for (;;) {
-        const { name, chosen } = await nameFor(pool, type, prepared);
+        const { name, chosen } = await nameFor(pool, type, resolved);
         const path = childPath(pool.path, name);
-        const claims = await unique.claimAll(type, prepared, path);
+        // Claimed before hashing, so that a duplicate registration is refused before it costs a hash.
+        const claims = await unique.prepare(type, undefined, resolved, path);
         const stored: SheetData = {};
         try {
-          const hashed = await hashPasswords(prepared);
+          const hashed = await passwords.hashIn(resolved);
           for (const sheet of storedSheets(type)) stored[sheet.id] = { ...defaultsOf(sheet), ...hashed[sheet.id] };
         } catch (error) {
-          await claims.release();
+          await claims.abandoned();
           throw error;
         }
         if (stored[metadataSheet]) {
-          const creator = principal.userPath ?? null;
+          const creator = type.isOwnCreator ? path : (principal.userPath ?? null);
           Object.assign(stored[metadataSheet], {
             creator,
             creation_date: now,
             item_creation_date: now,
-            modified_by: creator,
+            modified_by: principal.userPath ?? creator,
             modification_date: now,
           });
         }
@@ -185,7 +166,7 @@ export function createResourceService(deps: {
             updated: { created: [path], modified: [pool.path], removed: [], changed_descendants: ancestorsOf(path) },
           };
         } catch (error) {
-          await claims.release();
+          await claims.abandoned();
           if (!(error instanceof AlreadyExistsError)) throw error;
           if (chosen) throw badRequest('body', `data.${nameSheet}.name`, `${name} is already taken in this pool`, 'name_taken');
           // A chosen name took the counter's next value: count on.
@@ -193,65 +174,38 @@ export function createResourceService(deps: {
       }
     },
 
-    async update({ resource, type, data, principal, currentPassword, requestId }) {
-      await checkCurrentPassword(data, principal, currentPassword);
-      const checked = await references.resolve(data);
-      const claims = await unique.claimAll(type, checked, resource.path);
+    async update({ resource, type, data, principal, requestId }) {
+      const checked = await passwords.hashIn(await references.resolve(data));
       let current = resource;
-      try {
-        const prepared = await hashPasswords(checked);
-        for (let attempt = 1; ; attempt += 1) {
-          const next = mergeChanges(current, prepared, principal, new Date(clock.now()).toISOString());
-          try {
-            const record = await storage.replaceResource(withDerivedFields(registry, next));
-            await unique.releaseReplaced(type, current, record);
-            if (changesHashedField(prepared)) {
-              const own = principal.userPath === resource.path ? principal.sessionId : undefined;
-              const revoked = await sessions.revokeAll(resource.path, own);
-              onEvent('password_changed', { request_id: requestId, account: resource.path, by: principal.userPath, sessions_revoked: revoked });
-            }
-            return {
-              record,
-              updated: { created: [], modified: [resource.path], removed: [], changed_descendants: ancestorsOf(resource.path) },
-            };
-          } catch (error) {
-            if (!(error instanceof RevisionConflictError) || attempt >= maxWriteAttempts) throw error;
-            // Someone else wrote meanwhile: apply the same change on top of theirs.
-            const latest = await storage.readResource(resource.path);
-            if (!latest) throw conflict('path', 'The resource was removed while it was being changed');
-            current = latest;
+      for (let attempt = 1; ; attempt += 1) {
+        const next = withDerivedFields(registry, mergeChanges(current, checked, principal, new Date(clock.now()).toISOString()));
+        // Every attempt claims anew, after reading what it replaces: see UniqueValues.prepare.
+        const claims = await unique.prepare(type, current, next.data, resource.path);
+        try {
+          const record = await storage.replaceResource(next);
+          await claims.committed();
+          await endSessionsIfNeeded(current, record, principal, requestId);
+          return {
+            record,
+            updated: { created: [], modified: [resource.path], removed: [], changed_descendants: ancestorsOf(resource.path) },
+          };
+        } catch (error) {
+          if (!(error instanceof RevisionConflictError) || attempt >= maxWriteAttempts) {
+            await claims.abandoned();
+            if (error instanceof RevisionConflictError) throw conflict('data', 'The resource is being changed by others too often; try again');
+            throw error;
           }
+          // Someone else wrote meanwhile: apply the same change on top of theirs.
+          const latest = await storage.readResource(resource.path);
+          if (!latest) {
+            await claims.abandoned();
+            throw conflict('path', 'The resource was removed while it was being changed');
+          }
+          current = latest;
         }
-      } catch (error) {
-        await claims.release();
-        if (error instanceof RevisionConflictError) {
-          throw conflict('data', 'The resource is being changed by others too often; try again');
-        }
-        throw error;
       }
     },
   };
-
-  async function checkCurrentPassword(data: SheetData, principal: Principal, given: string | undefined) {
-    const guarded = Object.entries(data).flatMap(([sheetId, fields]) =>
-      Object.keys(fields).filter((fieldName) => registry.sheets.get(sheetId)?.fields[fieldName]?.needsCurrentPassword),
-    );
-    if (guarded.length === 0) return;
-    if (given === undefined || given === '') {
-      throw badRequest('header', userPasswordHeader, `Changing ${guarded.join(', ')} needs your current password in ${userPasswordHeader}`, 'password_required');
-    }
-    const caller = principal.userPath === undefined ? undefined : await storage.readResource(principal.userPath);
-    const hash = caller ? passwordHashOf(caller) : undefined;
-    if (hash === undefined || !(await hasher.verify(hash, given))) {
-      throw badRequest('header', userPasswordHeader, `The password in ${userPasswordHeader} is wrong`, 'wrong_password');
-    }
-  }
-
-  function changesHashedField(data: SheetData): boolean {
-    return Object.entries(data).some(([sheetId, fields]) =>
-      Object.keys(fields).some((fieldName) => registry.sheets.get(sheetId)?.fields[fieldName]?.hashed),
-    );
-  }
 }
 
 function mergeChanges(current: ResourceRecord, changes: SheetData, principal: Principal, now: string): ResourceRecord {

@@ -1,10 +1,11 @@
 // Checks the `data` of a POST or PUT against the type's sheets, their permissions and their schemas.
 import { validate } from 'class-validator';
+import { checkPasswordPolicy, type PasswordPolicy } from '../auth/passwords.ts';
 import { can } from '../auth/permissions.ts';
 import { ApiError, invalidInput, type ErrorDetail } from '../errors.ts';
 import { isCreatable, isEditable, type Registry } from '../registry.ts';
 import type { ResourceType } from '../resource-type.ts';
-import type { FieldDefinition, Role, Sheet } from '../sheet.ts';
+import { isPasswordField, type FieldDefinition, type Role, type Sheet } from '../sheet.ts';
 import type { ResourceRecord, SheetData } from '../storage/storage.ts';
 
 export type InputMode = 'create' | 'edit';
@@ -25,6 +26,8 @@ export async function validateSheetInput(options: {
 }): Promise<SheetData> {
   const { registry, type, data, mode, roles, lineage, passwordPolicy } = options;
   if (!isPlainObject(data)) throw invalidInput([bodyError('data', 'data must be an object of sheets', 'not_an_object')]);
+  // A change of nothing would only rewrite the modification date.
+  if (mode === 'edit' && Object.keys(data).length === 0) throw invalidInput([bodyError('data', 'data must name at least one sheet to change', 'empty')]);
 
   const errors: ErrorDetail[] = [];
   const accepted: SheetData = {};
@@ -36,6 +39,10 @@ export async function validateSheetInput(options: {
     }
     if (!isPlainObject(fields)) {
       errors.push(bodyError(`data.${sheetId}`, 'a sheet must be an object of fields', 'not_an_object'));
+      return [];
+    }
+    if (mode === 'edit' && Object.keys(fields).length === 0) {
+      errors.push(bodyError(`data.${sheetId}`, 'a sheet given to change must name at least one field', 'empty'));
       return [];
     }
     return [{ sheet, fields }];
@@ -103,7 +110,8 @@ async function validateSheet(
     delete values[failure.property];
   }
   for (const [fieldName, value] of Object.entries(values)) {
-    const problem = sheet.fields[fieldName]?.hashed ? checkPasswordPolicy(String(value), passwordPolicy) : undefined;
+    const field = sheet.fields[fieldName];
+    const problem = field && isPasswordField(field) ? checkPasswordPolicy(String(value), passwordPolicy) : undefined;
     if (problem) {
       errors.push(bodyError(`data.${sheet.id}.${fieldName}`, `${fieldName} ${problem}`, 'invalid_value'));
       delete values[fieldName];
@@ -121,19 +129,6 @@ function missingMandatoryFields(sheets: readonly Sheet[], given: Record<string, 
       })
       .map(([fieldName]) => bodyError(`data.${sheet.id}.${fieldName}`, `${fieldName} is required`, 'required')),
   );
-}
-
-export interface PasswordPolicy {
-  minLength: number;
-  maxLength: number;
-}
-
-/** Length limits count characters (code points), not UTF-16 units. */
-export function checkPasswordPolicy(password: string, policy: PasswordPolicy): string | undefined {
-  const length = [...password].length;
-  if (length < policy.minLength) return `must be at least ${policy.minLength} characters long`;
-  if (length > policy.maxLength) return `must be at most ${policy.maxLength} characters long`;
-  return undefined;
 }
 
 function forbiddenField(name: string, description: string): ErrorDetail {

@@ -32,16 +32,31 @@ interface UniqueField {
   description: string;
 }
 
+/** The claims made for one write, and what to do with them once it is known how the write went. */
+export interface PreparedClaims {
+  /** After the record was written: frees the values it no longer holds, unless somebody claimed them anew since. */
+  committed(): Promise<void>;
+  /** After the write failed for good: gives back the claims made for it, unless the stored record holds them. */
+  abandoned(): Promise<void>;
+}
+
 export interface UniqueValues {
-  /** Claims every unique value in `data` for `owner`; throws 400 naming each value somebody else holds. */
-  claimAll(type: ResourceType, data: SheetData, owner: string): Promise<{ release(): Promise<void> }>;
-  /** After a successful change, frees the values the resource no longer holds. */
-  releaseReplaced(type: ResourceType, before: ResourceRecord, after: ResourceRecord): Promise<void>;
+  /**
+   * Claims, for `owner`, every unique value that `next` holds and `current` (undefined when creating)
+   * does not, refreshing the claims it holds already; throws 400 naming each value somebody else holds.
+   * Call it for every attempt to write, after reading the record that attempt replaces: a claim that
+   * another writer of the same record released after reading its revision is then either refreshed
+   * (and the release fails) or claimed anew.
+   */
+  prepare(type: ResourceType, current: ResourceRecord | undefined, next: SheetData, owner: string): Promise<PreparedClaims>;
   /** Frees every unique value a removed resource held. */
   releaseAll(type: ResourceType, removed: ResourceRecord): Promise<void>;
   /** The resource holding a unique value, if any. */
   findOwner(scope: string, value: string): Promise<ResourceRecord | undefined>;
 }
+
+/** How often a claim is tried again when others keep changing it under our hands. */
+const maxClaimAttempts = 5;
 
 export function createUniqueValues(deps: { storage: Storage; registry: Registry; clock: Clock }): UniqueValues {
   const { storage, registry, clock } = deps;
@@ -62,72 +77,86 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
     return typeof value === 'string' ? normalizeUnique(value, field.normalize) : undefined;
   };
 
-  async function isHeldByOwner(claim: UniqueClaim, field: UniqueField): Promise<boolean> {
+  async function isHeldByOwner(claim: Pick<UniqueClaim, 'owner' | 'key'>, field: UniqueField): Promise<boolean> {
     const owner = await storage.readResource(claim.owner);
     return owner !== undefined && valueOf(owner.data, field) === claim.key;
   }
 
-  async function claim(field: UniqueField, key: string, owner: string): Promise<'claimed' | 'ours' | 'taken'> {
-    const next: UniqueClaim = { scope: field.scope, key, owner, claimedAt: clock.now() };
-    try {
-      await storage.claimUnique(next);
-      return 'claimed';
-    } catch (error) {
-      if (!(error instanceof AlreadyExistsError)) throw error;
-      const existing = error.existing;
-      if (!existing) return 'taken';
-      if (existing.owner === owner) return 'ours';
-      const old = clock.now() - existing.claimedAt > staleClaimMilliseconds;
-      if (!old || (await isHeldByOwner(existing, field))) return 'taken';
+  /** A fresh claim of `key` for `owner` (new, refreshed, or taken over from a stale holder), or 'taken'. */
+  async function claim(field: UniqueField, key: string, owner: string): Promise<UniqueClaim | 'taken'> {
+    for (let attempt = 1; attempt <= maxClaimAttempts; attempt += 1) {
+      const next: UniqueClaim = { scope: field.scope, key, owner, claimedAt: clock.now() };
+      let existing: UniqueClaim | undefined;
       try {
-        await storage.takeOverUnique(existing, next);
-        return 'claimed';
-      } catch (takeOverError) {
-        if (takeOverError instanceof AlreadyExistsError) return 'taken';
-        throw takeOverError;
+        return await storage.claimUnique(next);
+      } catch (error) {
+        if (!(error instanceof AlreadyExistsError)) throw error;
+        existing = error.existing;
+      }
+      // Released between the two reads: try to create it again.
+      if (!existing) continue;
+      if (existing.owner !== owner) {
+        const stale = clock.now() - existing.claimedAt > staleClaimMilliseconds;
+        if (!stale || (await isHeldByOwner(existing, field))) return 'taken';
+      }
+      try {
+        return await storage.replaceUniqueClaim(existing, next);
+      } catch (error) {
+        if (!(error instanceof AlreadyExistsError)) throw error;
       }
     }
+    return 'taken';
+  }
+
+  async function releaseUnlessHeld(field: UniqueField, made: UniqueClaim): Promise<void> {
+    if (await isHeldByOwner(made, field)) return;
+    await storage.releaseUnique(made);
   }
 
   return {
-    async claimAll(type, data, owner) {
-      const claimed: { field: UniqueField; key: string }[] = [];
-      const release = async () => {
-        await Promise.all(claimed.map(({ field, key }) => storage.releaseUnique(field.scope, key, owner)));
-      };
+    async prepare(type, current, next, owner) {
+      const made: { field: UniqueField; claim: UniqueClaim }[] = [];
+      const replaced: UniqueClaim[] = [];
       const errors: ErrorDetail[] = [];
+      const abandoned = () => Promise.all(made.map(({ field, claim: ours }) => releaseUnlessHeld(field, ours))).then(() => undefined);
       try {
         for (const field of fieldsByType.get(type.id) ?? []) {
-          const key = valueOf(data, field);
-          if (key === undefined) continue;
-          const outcome = await claim(field, key, owner);
-          if (outcome === 'claimed') claimed.push({ field, key });
-          if (outcome === 'taken') {
-            errors.push({ location: 'body', name: `data.${field.sheetId}.${field.fieldName}`, description: field.description, code: 'not_unique' });
+          const key = valueOf(next, field);
+          const old = current ? valueOf(current.data, field) : undefined;
+          if (key !== undefined && key !== old) {
+            const outcome = await claim(field, key, owner);
+            if (outcome === 'taken') {
+              errors.push({ location: 'body', name: `data.${field.sheetId}.${field.fieldName}`, description: field.description, code: 'not_unique' });
+            } else {
+              made.push({ field, claim: outcome });
+            }
+          }
+          if (old !== undefined && old !== key) {
+            // Read before the write: if it is refreshed after this, by a writer that puts the value back, it stays.
+            const held = await storage.readUniqueClaim(field.scope, old);
+            if (held?.owner === owner) replaced.push(held);
           }
         }
       } catch (error) {
-        await release();
+        await abandoned();
         throw error;
       }
       if (errors.length > 0) {
-        await release();
+        await abandoned();
         throw invalidInput(errors);
       }
-      return { release };
-    },
-
-    async releaseReplaced(type, before, after) {
-      for (const field of fieldsByType.get(type.id) ?? []) {
-        const old = valueOf(before.data, field);
-        if (old !== undefined && old !== valueOf(after.data, field)) await storage.releaseUnique(field.scope, old, before.path);
-      }
+      return {
+        committed: async () => {
+          await Promise.all(replaced.map((held) => storage.releaseUnique(held)));
+        },
+        abandoned,
+      };
     },
 
     async releaseAll(type, removed) {
       for (const field of fieldsByType.get(type.id) ?? []) {
         const value = valueOf(removed.data, field);
-        if (value !== undefined) await storage.releaseUnique(field.scope, value, removed.path);
+        if (value !== undefined) await storage.releaseUnique({ scope: field.scope, key: value, owner: removed.path });
       }
     },
 

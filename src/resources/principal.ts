@@ -21,16 +21,22 @@ export const groupsServiceType = defineResourceType({
   permissions: { view: ['everyone'], create: [], delete: [] },
 });
 
-/** Anyone may register, which is creating a user; the user then counts as `self` on it. */
+/**
+ * Anyone may register, which is creating a user; the user then counts as `self` on it, and as its
+ * creator, whoever registered it.
+ */
 export const userType = defineResourceType({
   id: 'adhocracy_core.resources.principal.IUser',
   kind: 'pool',
   permissions: { view: ['everyone'], create: ['everyone'], delete: ['admin'] },
+  isOwnCreator: true,
+  keepsPathWhenRemoved: true,
 });
 
-/** A group gives its roles to the users whose IPermissions name it. */
+/** A group gives its roles to the users whose IPermissions name it, by its path: never reused. */
 export const groupType = defineResourceType({
   id: 'adhocracy_core.resources.principal.IGroup',
   kind: 'pool',
   permissions: { view: ['everyone'], create: ['admin'], delete: ['admin'] },
+  keepsPathWhenRemoved: true,
 });

@@ -1,5 +1,5 @@
 // GET /meta_api: every resource type and sheet, generated from the registry once.
-import { isCreatable, isEditable, sheetInterface, type Registry } from '../registry.ts';
+import { isCreatable, isEditable, isReadable, sheetInterface, type Registry } from '../registry.ts';
 import type { View } from './view.ts';
 
 export function describeRegistry(registry: Registry) {
@@ -21,7 +21,7 @@ export function describeRegistry(registry: Registry) {
         fields: Object.entries(sheet.fields).map(([name, field]) => ({
           name,
           valuetype: field.valuetype,
-          readable: !field.writeOnly,
+          readable: isReadable(field),
           editable: isEditable(field),
           creatable: isCreatable(field),
           create_mandatory: field.createMandatory === true,

@@ -7,7 +7,7 @@ import { serializeChange } from './serialize.ts';
 import type { View } from './view.ts';
 
 export const postResource: View = async (request, { registry, resources, codec, config }) => {
-  const { context: pool, type: poolType, principal, roles, lineage } = request;
+  const { context: pool, type: poolType, principal, access } = request;
   const body = readBodyObject(request.body, ['content_type', 'data'], ['content_type']);
 
   const contentType = body.content_type;
@@ -17,9 +17,9 @@ export const postResource: View = async (request, { registry, resources, codec, 
   if (!poolType.elementTypes.includes(type.id)) {
     throw badRequest('body', 'content_type', `${contentType} cannot be created in ${poolType.id}`, 'not_addable');
   }
-  if (!can(roles, { kind: 'create', type, lineage })) throw forbidden('content_type', `You may not create ${contentType} here`, 'body');
+  if (!can(access.roles, { kind: 'create', type, lineage: access.lineage })) throw forbidden('content_type', `You may not create ${contentType} here`, 'body');
 
-  const data = await validateSheetInput({ registry, type, data: body.data ?? {}, mode: 'create', roles, lineage, passwordPolicy: config.password });
+  const data = await validateSheetInput({ registry, type, data: body.data ?? {}, mode: 'create', roles: access.roles, lineage: access.lineage, passwordPolicy: config.password });
   const { record, updated } = await resources.create({ pool, type, data, principal });
   return { body: serializeChange(record, updated, codec) };
 };

@@ -9,6 +9,7 @@ import { optionsOfResource } from './resource-options.ts';
 import { postResource } from './resource-post.ts';
 import { putResource } from './resource-put.ts';
 import { listSessions, logout, revokeSessions } from './sessions.ts';
+import type { Permission } from '../auth/gate.ts';
 import type { View } from './view.ts';
 
 export interface Route {
@@ -17,23 +18,25 @@ export interface Route {
   view?: string;
   /** The content type the context must have; undefined for any. */
   on?: string;
+  /** What the caller must be allowed on the context; the dispatcher checks it before the view runs. */
+  permission: Permission;
   /** True when the view reads a JSON body. */
   takesBody?: boolean;
   handler: View;
 }
 
 export const routes: readonly Route[] = [
-  { method: 'GET', handler: getResource },
-  { method: 'OPTIONS', handler: optionsOfResource },
-  { method: 'POST', handler: postResource, takesBody: true },
-  { method: 'PUT', handler: putResource, takesBody: true },
-  { method: 'DELETE', handler: deleteResource },
-  { method: 'GET', view: 'meta_api', on: rootPoolType.id, handler: metaApi },
-  { method: 'POST', view: 'login_username', on: rootPoolType.id, handler: loginByName, takesBody: true },
-  { method: 'POST', view: 'login_email', on: rootPoolType.id, handler: loginByEmail, takesBody: true },
-  { method: 'POST', view: 'logout', on: rootPoolType.id, handler: logout, takesBody: true },
-  { method: 'GET', view: 'sessions', on: userType.id, handler: listSessions },
-  { method: 'DELETE', view: 'sessions', on: userType.id, handler: revokeSessions },
+  { method: 'GET', permission: 'view', handler: getResource },
+  { method: 'OPTIONS', permission: 'view', handler: optionsOfResource },
+  { method: 'POST', permission: 'create', handler: postResource, takesBody: true },
+  { method: 'PUT', permission: 'edit', handler: putResource, takesBody: true },
+  { method: 'DELETE', permission: 'delete', handler: deleteResource },
+  { method: 'GET', view: 'meta_api', on: rootPoolType.id, permission: 'view', handler: metaApi },
+  { method: 'POST', view: 'login_username', on: rootPoolType.id, permission: 'view', handler: loginByName, takesBody: true },
+  { method: 'POST', view: 'login_email', on: rootPoolType.id, permission: 'view', handler: loginByEmail, takesBody: true },
+  { method: 'POST', view: 'logout', on: rootPoolType.id, permission: 'view', handler: logout, takesBody: true },
+  { method: 'GET', view: 'sessions', on: userType.id, permission: 'manage-sessions', handler: listSessions },
+  { method: 'DELETE', view: 'sessions', on: userType.id, permission: 'manage-sessions', handler: revokeSessions },
 ];
 
 /** View names can never be taken by a child, wherever it is created. */

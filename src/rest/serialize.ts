@@ -1,5 +1,6 @@
 // Response bodies as pure functions of stored records: only the sheets and fields the caller may read.
 import { can } from '../auth/permissions.ts';
+import { isReadable } from '../registry.ts';
 import type { ResourceType } from '../resource-type.ts';
 import type { Role, Sheet } from '../sheet.ts';
 import type { ResourceRecord } from '../storage/storage.ts';
@@ -38,7 +39,7 @@ export function serializeResource(
     const stored = record.data[sheet.id] ?? {};
     const fields: Record<string, unknown> = {};
     for (const [fieldName, field] of Object.entries(sheet.fields)) {
-      if (field.writeOnly || !Object.hasOwn(stored, fieldName)) continue;
+      if (!isReadable(field) || !Object.hasOwn(stored, fieldName)) continue;
       const value = stored[fieldName];
       if (field.valuetype === 'adhocracy_core.schema.Reference') fields[fieldName] = referencesToUrls(value, codec);
       else if (field.referenceMember !== undefined) fields[fieldName] = memberReferencesToUrls(value, field.referenceMember, codec);

@@ -2,6 +2,7 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { PasswordHasher } from '../auth/password-hasher.ts';
+import type { Passwords } from '../auth/passwords.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Logger } from '../log.ts';
 import type { Login } from '../model/login.ts';
@@ -18,6 +19,7 @@ export interface Services {
   clock: Clock;
   log: Logger;
   hasher: PasswordHasher;
+  passwords: Passwords;
   sessions: Sessions;
   resources: ResourceService;
   login: Login;

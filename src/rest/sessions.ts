@@ -1,7 +1,7 @@
 // POST /logout, and a user's sessions at <user>/sessions/: list them, end one or all.
-import { badRequest, forbidden, notFound } from '../errors.ts';
+import { badRequest, notFound } from '../errors.ts';
 import { userTokenHeader } from '../headers.ts';
-import type { View, ViewRequest } from './view.ts';
+import type { View } from './view.ts';
 
 export const logout: View = async (request, { sessions, log }) => {
   const { principal } = request;
@@ -13,14 +13,8 @@ export const logout: View = async (request, { sessions, log }) => {
   return { body: { status: 'success' } };
 };
 
-/** Sessions are the user's own business, and an admin's. */
-function authorizeSessions(request: ViewRequest): void {
-  const { roles } = request;
-  if (!roles.has('self') && !roles.has('admin')) throw forbidden('sessions', "You may not see or end this user's sessions");
-}
-
+/** Sessions are the user's own business, and an admin's: the route's permission, manage-sessions. */
 export const listSessions: View = async (request, { sessions, codec }) => {
-  authorizeSessions(request);
   if (request.subpath.length > 0) throw notFound('path', 'Sessions are listed only as a whole');
   const user = request.context.path;
   const list = await sessions.list(user);
@@ -39,7 +33,6 @@ export const listSessions: View = async (request, { sessions, codec }) => {
 };
 
 export const revokeSessions: View = async (request, { sessions, log }) => {
-  authorizeSessions(request);
   const user = request.context.path;
   const [sessionId, ...rest] = request.subpath;
   if (rest.length > 0) throw notFound('path');

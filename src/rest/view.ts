@@ -1,19 +1,18 @@
 // What a view receives and returns: plain data, so views read top to bottom and format nothing themselves.
+import type { Access } from '../auth/access.ts';
 import type { Principal } from '../auth/permissions.ts';
 import type { ResourceType } from '../resource-type.ts';
-import type { Role } from '../sheet.ts';
 import type { ResourceRecord } from '../storage/storage.ts';
 import type { Services } from './services.ts';
 
 export interface ViewRequest {
   method: string;
   principal: Principal;
-  /** The resource the path traversed to, its type, and the resources above it (root first, context last). */
+  /** The resource the path traversed to, and its type. */
   context: ResourceRecord;
   type: ResourceType;
-  lineage: readonly ResourceRecord[];
-  /** The caller's roles on the context. */
-  roles: ReadonlySet<Role>;
+  /** The caller's roles on the context and the lineage they come from (root first, context last). */
+  access: Access;
   subpath: readonly string[];
   query: Readonly<Record<string, string>>;
   /** The parsed JSON body of POST and PUT; undefined for other methods. */

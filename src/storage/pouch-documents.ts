@@ -1,6 +1,6 @@
 // The documents PouchStorage keeps, their ids, and small helpers shared by the files that read and write them.
 import { lastSegment, parentPath, rootPath } from '../tree/path.ts';
-import type { ChildCounts, SessionRecord, SheetData, UniqueClaim } from './storage.ts';
+import type { ChildCounts, IndexValue, ResourceRecord, SessionRecord, SheetData, UniqueClaim } from './storage.ts';
 
 /**
  * Document layout. Ids are chosen so that every lookup is a key or a key range of _all_docs, which
@@ -9,7 +9,10 @@ import type { ChildCounts, SessionRecord, SheetData, UniqueClaim } from './stora
  *   range `<pool path>|…` in name order and grandchildren (`<pool path><name>/|…`) fall outside it;
  * - a unique value is `unique:<scope>:<normalized value>`, so the store itself refuses a duplicate;
  * - a session is `session:<user path>|<session id>`, so a user's sessions are one range;
- * - a counter is `counter:<name>`, and the counts of a pool's children by type are `counts:<pool path>`.
+ * - a counter is `counter:<name>`, and the counts of a pool's children by type are `counts:<pool path>`;
+ * - a resource that is hidden or has a view permission of its own has a `guard:<path>` beside it, so
+ *   that the guarded resources below a pool are one key range (what deep queries must check);
+ * - a removed resource whose path must never be reused keeps its id, as a tombstone.
  * `|` cannot occur in a child name, and no id starts with `_`, which CouchDB reserves.
  */
 export const highKey = '\ufff0';
@@ -24,6 +27,9 @@ export const uniqueKey = (scope: string, key: string) => `unique:${scope}:${key}
 export const countsKey = (parent: string) => `counts:${parent}`;
 export const sessionKey = (userPath: string, id: string) => `session:${userPath}|${id}`;
 export const sessionsRange = (userPath: string) => ({ startkey: `session:${userPath}|`, endkey: `session:${userPath}|${highKey}` });
+export const guardKey = (path: string) => `guard:${path}`;
+/** Every key derived from a path, and from every path below it, starts with one of these followed by the path. */
+export const perPathPrefixes = ['counts:', 'counter:', 'session:', 'guard:'] as const;
 
 export interface ResourceDoc {
   kind: 'resource';
@@ -53,7 +59,17 @@ interface CountsDoc {
   kind: 'counts';
   byType: Record<string, ChildCounts>;
 }
-export type Doc = ResourceDoc | SessionDoc | UniqueDoc | CounterDoc | CountsDoc;
+/** Marks a hidden or restricted resource, found by deep queries without reading the whole subtree. */
+interface GuardDoc {
+  kind: 'guard';
+  path: string;
+}
+/** What stays of a removed resource whose path is never given to another. */
+interface TombstoneDoc {
+  kind: 'tombstone';
+  path: string;
+}
+export type Doc = ResourceDoc | SessionDoc | UniqueDoc | CounterDoc | CountsDoc | GuardDoc | TombstoneDoc;
 export type Db = PouchDB.Database<Doc>;
 
 export type StoredDoc = Doc & PouchDB.Core.IdMeta & PouchDB.Core.GetMeta;
@@ -79,3 +95,47 @@ export async function removeIgnoringConflict(db: Db, id: string, rev: string): P
 export function isStatus(error: unknown, status: number): boolean {
   return typeof error === 'object' && error !== null && (error as { status?: unknown }).status === status;
 }
+
+/** The document member that holds an index key's value: Mango field names cannot contain dots. */
+export function indexField(key: string): string {
+  return `ix_${key.replace(/[^A-Za-z0-9]/g, '_')}`;
+}
+
+/** The design document of the index that serves queries sorted on one key within one pool. */
+export function indexDesignDoc(key: string): string {
+  return `idx-${indexField(key)}`;
+}
+
+export function depthOf(path: string): number {
+  return path.split('/').length - 2;
+}
+
+export function toDoc(record: ResourceRecord): ResourceDoc {
+  const index = Object.fromEntries(Object.entries(record.index ?? {}).map(([key, value]) => [indexField(key), value])) as Record<string, IndexValue>;
+  return {
+    kind: 'resource',
+    path: record.path,
+    parent: parentPath(record.path) ?? null,
+    depth: depthOf(record.path),
+    content_type: record.contentType,
+    hidden: Boolean(record.hidden),
+    restricted: Boolean(record.restricted),
+    data: record.data,
+    ...index,
+  };
+}
+
+/** Index values are not read back: they are derived from the data again on every write. */
+export function toResource(doc: ResourceDoc & { _rev?: string }): ResourceRecord {
+  return {
+    path: doc.path,
+    contentType: doc.content_type,
+    data: doc.data,
+    hidden: doc.hidden === true,
+    restricted: doc.restricted === true,
+    ...(doc._rev ? { revision: doc._rev } : {}),
+  };
+}
+
+/** Hidden and restricted resources are what deep queries must check one by one. */
+export const isGuarded = (record: Pick<ResourceRecord, 'hidden' | 'restricted'>) => Boolean(record.hidden || record.restricted);

@@ -1,19 +1,7 @@
-// Pool queries on PouchDB: index fields on resource documents, and matching, sorting and paging of descendants.
+// Pool queries on PouchDB: matching, sorting and paging of descendants, a sorted page from an index, counts and aggregates.
+import { parentPath } from '../tree/path.ts';
+import { childrenRange, depthOf, highKey, indexDesignDoc, indexField, toResource, type Db, type Doc, type ResourceDoc } from './pouch-documents.ts';
 import type { ChildQuery, IndexFilter, IndexValue, ResourceRecord } from './storage.ts';
-
-/** The document member that holds an index key's value: Mango field names cannot contain dots. */
-export function indexField(key: string): string {
-  return `ix_${key.replace(/[^A-Za-z0-9]/g, '_')}`;
-}
-
-/** The design document of the index that serves queries sorted on one key within one pool. */
-export function indexDesignDoc(key: string): string {
-  return `idx-${indexField(key)}`;
-}
-
-export function indexFieldsOf(record: ResourceRecord): Record<string, IndexValue> {
-  return Object.fromEntries(Object.entries(record.index ?? {}).map(([key, value]) => [indexField(key), value]));
-}
 
 /** CouchDB's collation for the value kinds we index: null, false, true, numbers, strings. */
 export function compareValues(a: IndexValue | undefined, b: IndexValue | undefined): number {
@@ -49,29 +37,28 @@ function matchesOne(actual: IndexValue, filter: IndexFilter): boolean {
   }
 }
 
-function matchesFilter(values: Record<string, IndexValue>, filter: IndexFilter): boolean {
-  return matchesOne(values[indexField(filter.key)] ?? null, filter);
-}
+type QueriedDoc = ResourceDoc & { _rev?: string; [field: string]: unknown };
 
-export interface QueriedDoc {
-  path: string;
-  content_type: string;
-  depth: number;
-  hidden?: boolean;
-  [field: string]: unknown;
-}
-
-/** Everything but paging: depth, type, visibility and filters. */
-export function matchesQuery(doc: QueriedDoc, query: ChildQuery, parentDepth: number): boolean {
+/** Everything but paging: depth, type, visibility, filters, and what the caller may not see. */
+function matchesQuery(doc: QueriedDoc, query: ChildQuery, parentDepth: number): boolean {
   const relative = doc.depth - parentDepth;
   if (relative < 1 || (query.depth !== 'all' && relative > query.depth)) return false;
   if (!query.includeHidden && doc.hidden) return false;
   if (query.contentTypes && !query.contentTypes.includes(doc.content_type)) return false;
-  const values = doc as unknown as Record<string, IndexValue>;
-  return query.filters.every((filter) => matchesFilter(values, filter));
+  if (!query.filters.every((filter) => matchesOne((doc[indexField(filter.key)] as IndexValue | undefined) ?? null, filter))) return false;
+  if (query.excludedSubtrees && query.excludedSubtrees.size > 0 && isExcluded(doc.path, query.parent, query.excludedSubtrees)) return false;
+  return !((doc.hidden || doc.restricted) && query.isListable && !query.isListable(toResource(doc)));
 }
 
-export function compareBySort(query: ChildQuery): (a: QueriedDoc, b: QueriedDoc) => number {
+/** Whether the path, or one of its ancestors below the queried pool, is excluded. */
+function isExcluded(path: string, queried: string, excluded: ReadonlySet<string>): boolean {
+  for (let at: string | undefined = path; at !== undefined && at !== queried; at = parentPath(at)) {
+    if (excluded.has(at)) return true;
+  }
+  return false;
+}
+
+function compareBySort(query: ChildQuery): (a: QueriedDoc, b: QueriedDoc) => number {
   const sort = query.sort;
   if (!sort) return (a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   const field = indexField(sort.key);
@@ -86,16 +73,98 @@ export function compareBySort(query: ChildQuery): (a: QueriedDoc, b: QueriedDoc)
  * range when any condition must be checked in memory, and only pushes `limit` down when none must.
  * Range filters on the sort key narrow the range; every other condition is checked by the caller.
  */
-export function indexOnlySelector(query: ChildQuery): Record<string, Record<string, unknown>> {
+function indexOnlySelector(query: ChildQuery): Record<string, Record<string, unknown>> {
   const sortKey = (query.sort as { key: string }).key;
   const range: Record<string, unknown> = { $gte: null };
+  const operators = { eq: '$eq', lt: '$lt', le: '$lte', gt: '$gt', ge: '$gte' } as const;
   for (const filter of query.filters) {
-    if (filter.key === sortKey && ['eq', 'lt', 'le', 'gt', 'ge'].includes(filter.comparator)) Object.assign(range, mangoCondition(filter));
+    if (filter.key === sortKey && filter.comparator in operators) range[operators[filter.comparator as keyof typeof operators]] = filter.value;
   }
   return { parent: { $eq: query.parent }, [indexField(sortKey)]: range };
 }
 
-function mangoCondition(filter: IndexFilter): Record<string, unknown> {
-  const operators = { eq: '$eq', noteq: '$ne', lt: '$lt', le: '$lte', gt: '$gt', ge: '$gte', any: '$in', notany: '$nin' } as const;
-  return { [operators[filter.comparator]]: filter.value };
+export async function queryChildren(db: Db, query: ChildQuery): Promise<ResourceRecord[]> {
+  if (query.depth === 1 && query.sort) return queryIndexedPage(db, query, query.sort);
+  const matches: QueriedDoc[] = [];
+  const wanted = query.limit === undefined || query.sort ? Number.POSITIVE_INFINITY : query.offset + query.limit;
+  await scanDescendants(db, query, (doc) => {
+    matches.push(doc);
+    return matches.length < wanted;
+  });
+  matches.sort(compareBySort(query));
+  const page = matches.slice(query.offset, query.limit === undefined ? undefined : query.offset + query.limit);
+  return page.map((doc) => toResource(doc));
+}
+
+/**
+ * A sorted page of one pool, read from the (pool, sort key) index in batches until it is full, with
+ * the other conditions checked on the way: the cost follows the page, not the pool.
+ */
+async function queryIndexedPage(db: Db, query: ChildQuery, sort: { key: string; reverse: boolean }): Promise<ResourceRecord[]> {
+  const direction = sort.reverse ? 'desc' : 'asc';
+  const wanted = query.limit === undefined ? Number.POSITIVE_INFINITY : query.limit;
+  const batchSize = Math.min(1000, Math.max(50, 2 * (query.offset + Math.min(wanted, 1000))));
+  const parentDepth = depthOf(query.parent);
+  const page: ResourceRecord[] = [];
+  let matched = 0;
+  for (let skip = 0; ; skip += batchSize) {
+    const result = await db.find({
+      selector: indexOnlySelector(query),
+      sort: [{ parent: direction }, { [indexField(sort.key)]: direction }],
+      use_index: indexDesignDoc(sort.key),
+      limit: batchSize,
+      skip,
+    });
+    for (const doc of result.docs as unknown as QueriedDoc[]) {
+      if (!matchesQuery(doc, query, parentDepth)) continue;
+      matched += 1;
+      if (matched <= query.offset) continue;
+      page.push(toResource(doc));
+      if (page.length >= wanted) return page;
+    }
+    if (result.docs.length < batchSize) return page;
+  }
+}
+
+export async function countMatches(db: Db, query: ChildQuery): Promise<number> {
+  let count = 0;
+  await scanDescendants(db, query, () => {
+    count += 1;
+    return true;
+  });
+  return count;
+}
+
+export async function aggregateMatches(db: Db, query: ChildQuery, key: string): Promise<Record<string, number>> {
+  const field = indexField(key);
+  const counts: Record<string, number> = {};
+  await scanDescendants(db, query, (doc) => {
+    const value = doc[field];
+    const label = typeof value === 'string' ? value : JSON.stringify(value ?? null);
+    counts[label] = (counts[label] ?? 0) + 1;
+    return true;
+  });
+  return counts;
+}
+
+/**
+ * Reads the children (a key range in name order) or the whole subtree, page by page, handing each
+ * matching document to `take` until it answers false.
+ */
+async function scanDescendants(db: Db, query: ChildQuery, take: (doc: QueriedDoc) => boolean): Promise<void> {
+  const parentDepth = depthOf(query.parent);
+  const range = query.depth === 1 ? childrenRange(query.parent) : { startkey: query.parent, endkey: `${query.parent}${highKey}` };
+  const pageSize = 200;
+  let options: PouchDB.Core.AllDocsWithinRangeOptions = { ...range, include_docs: true, limit: pageSize };
+  for (;;) {
+    const page = await db.allDocs(options);
+    for (const row of page.rows) {
+      const doc = row.doc as (Doc & QueriedDoc) | undefined;
+      if (!doc || doc.kind !== 'resource' || !matchesQuery(doc, query, parentDepth)) continue;
+      if (!take(doc)) return;
+    }
+    const last = page.rows.at(-1);
+    if (page.rows.length < pageSize || !last) return;
+    options = { ...options, startkey: last.id, skip: 1 };
+  }
 }

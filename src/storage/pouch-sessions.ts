@@ -23,6 +23,20 @@ export async function touchSession(db: Db, put: PutDocument, userPath: string, i
   }
 }
 
+export async function rebindSession(db: Db, put: PutDocument, userPath: string, id: string, credential: string): Promise<void> {
+  for (;;) {
+    const doc = await getDoc(db, sessionKey(userPath, id));
+    if (!doc || doc.kind !== 'session') return;
+    try {
+      await put({ ...doc, session: { ...doc.session, credential } });
+      return;
+    } catch (error) {
+      // A touch in between: read again, since this change must not be lost.
+      if (!isStatus(error, 409)) throw error;
+    }
+  }
+}
+
 export async function deleteSession(db: Db, userPath: string, id: string): Promise<boolean> {
   const doc = await getDoc(db, sessionKey(userPath, id));
   if (!doc) return false;

@@ -43,8 +43,10 @@ export interface ChildQuery {
   sort?: { key: string; reverse: boolean };
   limit?: number;
   offset: number;
-  /** Decides on each restricted record (one with a view permission of its own) whether it is listed. */
+  /** Decides on each hidden or restricted record whether it is listed (hidden ones only with includeHidden). */
   isListable?: (record: ResourceRecord) => boolean;
+  /** Paths of resources that are left out together with everything below them (deep queries only). */
+  excludedSubtrees?: ReadonlySet<string>;
 }
 
 export interface ChildCounts {
@@ -65,6 +67,8 @@ export interface SessionRecord {
   lastUsedAt: number;
   /** The client's User-Agent at login, for people telling their sessions apart. */
   client: string;
+  /** The id of the password the session was opened with; it ends when the password changes. */
+  credential?: string;
 }
 
 export interface UniqueClaim {
@@ -73,6 +77,8 @@ export interface UniqueClaim {
   /** Path of the resource holding the value. */
   owner: string;
   claimedAt: number;
+  /** The storage revision the claim was read or written at; replacing or releasing it checks it. */
+  revision?: string;
 }
 
 export interface Storage {
@@ -96,22 +102,38 @@ export interface Storage {
   aggregateMatches(query: ChildQuery, key: string): Promise<Record<string, number>>;
   /** How many children a pool has, by content type; kept as children are written, never counted by a scan. */
   childCounts(parentPath: string): Promise<Record<string, ChildCounts>>;
-  /** Removes a resource and everything below it for good; answers the removed records. */
-  removeTree(path: string): Promise<ResourceRecord[]>;
+  /**
+   * Paths of the hidden or restricted resources strictly below a pool, shortest first: what a deep
+   * query must check, without reading the subtree. May hold paths that are no longer guarded.
+   */
+  guardedWithin(path: string): Promise<string[]>;
+  /**
+   * Removes a resource and everything below it for good; answers the removed records. With
+   * `keepPath`, the path itself is never given to a new resource.
+   */
+  removeTree(path: string, options?: { keepPath?: boolean }): Promise<ResourceRecord[]>;
   /** Atomically increments and returns a named counter, starting at 0; safe across processes. */
   incrementCounter(name: string): Promise<number>;
 
   /** Records that a unique value belongs to `owner`; throws AlreadyExistsError with the current claim. */
-  claimUnique(claim: UniqueClaim): Promise<void>;
+  claimUnique(claim: UniqueClaim): Promise<UniqueClaim>;
   readUniqueClaim(scope: string, key: string): Promise<UniqueClaim | undefined>;
-  /** Removes a claim if (and only if) it still belongs to `owner`. */
-  releaseUnique(scope: string, key: string, owner: string): Promise<void>;
-  /** Gives a stale claim to a new owner, if nobody else changed it meanwhile. */
-  takeOverUnique(stale: UniqueClaim, next: UniqueClaim): Promise<void>;
+  /**
+   * Removes a claim if it still belongs to `claim.owner` and, when `claim.revision` is given, nobody
+   * has written it since that revision.
+   */
+  releaseUnique(claim: Pick<UniqueClaim, 'scope' | 'key' | 'owner' | 'revision'>): Promise<void>;
+  /**
+   * Writes `next` over a claim read at `current.revision` (a refresh by its owner, or taking over a
+   * stale one); throws AlreadyExistsError with the claim as it is when somebody wrote it meanwhile.
+   */
+  replaceUniqueClaim(current: UniqueClaim, next: UniqueClaim): Promise<UniqueClaim>;
 
   insertSession(session: SessionRecord): Promise<void>;
   readSession(userPath: string, id: string): Promise<SessionRecord | undefined>;
   touchSession(userPath: string, id: string, lastUsedAt: number): Promise<void>;
+  /** Moves a session to a new credential (the caller's own, after it changed its password). */
+  rebindSession(userPath: string, id: string, credential: string): Promise<void>;
   deleteSession(userPath: string, id: string): Promise<boolean>;
   listSessions(userPath: string): Promise<SessionRecord[]>;
   /** Deletes sessions matching the predicate, a page at a time; returns how many went. */

@@ -1,6 +1,7 @@
 // Reads back everything a test app stored and lists each record that breaks a rule an API request should have enforced.
 import { validate } from 'class-validator';
 import { normalizeUnique } from '../../src/model/unique-values.ts';
+import { isPasswordField } from '../../src/sheet.ts';
 import type { Services } from '../../src/rest/services.ts';
 import type { ResourceRecord } from '../../src/storage/storage.ts';
 import { lastSegment, parentPath, rootPath, splitPath } from '../../src/tree/path.ts';
@@ -72,8 +73,9 @@ export async function findStoreViolations(services: Pick<Services, 'storage' | '
         const field = Object.hasOwn(sheet.fields, fieldName) ? sheet.fields[fieldName] : undefined;
         if (!field) {
           problems.push(`${where}: ${sheetId} has no field ${fieldName}`);
-        } else if (field.hashed) {
-          if (typeof value !== 'string' || !argon2idHash.test(value)) problems.push(`${where}: ${sheetId}.${fieldName} is not an argon2id hash`);
+        } else if (isPasswordField(field)) {
+          const hash = (value as { hash?: unknown } | undefined)?.hash;
+          if (typeof hash !== 'string' || !argon2idHash.test(hash)) problems.push(`${where}: ${sheetId}.${fieldName} is not an argon2id hash`);
         } else if (!field.serverManaged) {
           checked[fieldName] = value;
         }

@@ -117,7 +117,7 @@ describe('rest/resources', () => {
         .post('/')
         .send({ content_type: ids.basicPool, data: { [ids.name]: { name: 'x' } } })
         .expect(403);
-      assert.equal(anonymous.body.errors[0].name, 'content_type');
+      assert.equal(anonymous.body.errors[0].name, 'path');
       const anna = await registerAndLogIn(t.http, 'Anna');
       await t.http
         .post('/')

@@ -26,7 +26,8 @@ describe('rest/users', () => {
       const { path } = await registerAndLogIn(t.http, 'Anna', 'Anna@Example.org');
       const stored = await t.app.services.storage.readResource(new URL(path).pathname);
       assert.equal(stored?.data[ids.userExtended]?.email, 'anna@example.org');
-      const hash = String(stored?.data[ids.password]?.password);
+      assert.ok(stored);
+      const hash = String(t.app.services.passwords.storedOf(stored)?.hash);
       assert.match(hash, /^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
       assert.doesNotMatch(JSON.stringify(stored), /EckVocUbs3/);
     });
@@ -158,10 +159,15 @@ describe('rest/users', () => {
         const { revision: _revision, ...copy } = record;
         await strong.app.services.storage.insertResource(copy);
         await strong.app.services.storage.claimUnique({ scope: 'user-name', key: 'anna', owner: copy.path, claimedAt: 0 });
-        await strong.http.post('/login_username').send({ name: 'Anna', password: 'EckVocUbs3' }).expect(200);
+        const first = await strong.http.post('/login_username').send({ name: 'Anna', password: 'EckVocUbs3' }).expect(200);
         const rehashed = await strong.app.services.storage.readResource(copy.path);
-        assert.match(String(rehashed?.data[ids.password]?.password), /m=20480/);
+        assert.ok(rehashed);
+        const stored = strong.app.services.passwords.storedOf(rehashed);
+        assert.match(String(stored?.hash), /m=20480/);
+        // A rehash is not a new password: the credential, and every session bound to it, stay.
+        assert.equal(stored?.credential, weak.app.services.passwords.storedOf(record)?.credential);
         await strong.http.post('/login_username').send({ name: 'Anna', password: 'EckVocUbs3' }).expect(200);
+        await strong.http.get('/').set('X-User-Token', first.body.user_token).expect(200);
       } finally {
         await weak.close();
         await strong.close();

@@ -1,4 +1,4 @@
-// The Storage contract, run against every PouchDB adapter this machine can open: memory and LevelDB on disk.
+// The Storage contract, run against every adapter: memory, LevelDB on disk, and CouchDB over HTTP (pouchdb-server).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -6,6 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { openPouchStorage, type PouchLocation } from '../../src/storage/pouchdb.ts';
 import { AlreadyExistsError, RevisionConflictError, type ResourceRecord, type Storage } from '../../src/storage/storage.ts';
+import { startCouchServer, type CouchServer } from '../support/couch-server.ts';
+
+/** One server for every test of the HTTP adapter, each with a database of its own. */
+let couch: Promise<CouchServer> | undefined;
+after(async () => {
+  await (await couch)?.stop();
+});
 
 const backends: { name: string; open: () => Promise<{ location: PouchLocation; cleanUp: () => Promise<void> }> }[] = [
   { name: 'memory', open: async () => ({ location: { adapter: 'memory', name: `contract-${randomUUID()}` }, cleanUp: async () => undefined }) },
@@ -14,6 +21,13 @@ const backends: { name: string; open: () => Promise<{ location: PouchLocation; c
     open: async () => {
       const directory = await mkdtemp(path.join(os.tmpdir(), 'storage-contract-'));
       return { location: { adapter: 'leveldb', directory }, cleanUp: () => rm(directory, { recursive: true, force: true }) };
+    },
+  },
+  {
+    name: 'CouchDB over HTTP',
+    open: async () => {
+      couch ??= startCouchServer();
+      return { location: { adapter: 'http', url: `${(await couch).url}/contract-${randomUUID()}` }, cleanUp: async () => undefined };
     },
   },
 ];
@@ -27,7 +41,7 @@ for (const backend of backends) {
     beforeEach(async () => {
       const opened = await backend.open();
       cleanUp = opened.cleanUp;
-      storage = await openPouchStorage(opened.location);
+      storage = await openPouchStorage(opened.location, { indexKeys: ['example.ISheet:value'] });
       await storage.insertResource(resource('/', 'example.IRoot'));
     });
     afterEach(async () => {
@@ -52,6 +66,13 @@ for (const backend of backends) {
       const first = await storage.insertResource(resource('/a/'));
       await storage.replaceResource({ ...first, data: { x: { y: 1 } } });
       await assert.rejects(storage.replaceResource({ ...first, data: { x: { y: 2 } } }), RevisionConflictError);
+    });
+
+    it('refuses to replace a record at the revision it had before it was removed', async () => {
+      const first = await storage.insertResource(resource('/a/'));
+      await storage.removeTree('/a/');
+      await assert.rejects(storage.replaceResource({ ...first, data: { x: { y: 1 } } }), RevisionConflictError);
+      assert.equal(await storage.readResource('/a/'), undefined);
     });
 
     it('lets one of several concurrent replacements at one revision win, and lands concurrent writes to other records', async () => {
@@ -81,6 +102,50 @@ for (const backend of backends) {
       assert.deepEqual(page.map((child) => child.path), ['/pool/b/']);
     });
 
+    it('reads a sorted, filtered page from the index of a key', async () => {
+      await Promise.all(['b', 'a', 'c', 'd'].map((name) => storage.insertResource({ ...resource(`/${name}/`), index: { 'example.ISheet:value': name } })));
+      const page = await storage.queryChildren({
+        parent: '/',
+        depth: 1,
+        includeHidden: false,
+        filters: [{ key: 'example.ISheet:value', comparator: 'noteq', value: 'c' }],
+        sort: { key: 'example.ISheet:value', reverse: true },
+        offset: 0,
+        limit: 2,
+      });
+      assert.deepEqual(page.map((record) => record.path), ['/d/', '/b/']);
+    });
+
+    it('lists the hidden and restricted resources below a pool, and leaves out excluded subtrees', async () => {
+      await storage.insertResource(resource('/pool/'));
+      await storage.insertResource({ ...resource('/pool/secret/'), restricted: true });
+      await storage.insertResource(resource('/pool/secret/inner/'));
+      const open = await storage.insertResource(resource('/pool/open/'));
+      await storage.insertResource(resource('/pool/open/inner/'));
+      assert.deepEqual(await storage.guardedWithin('/'), ['/pool/secret/']);
+      await storage.replaceResource({ ...open, hidden: true });
+      assert.deepEqual(await storage.guardedWithin('/pool/'), ['/pool/open/', '/pool/secret/']);
+      const deep = { parent: '/', depth: 'all', includeHidden: true, filters: [], offset: 0 } as const;
+      const all = await storage.queryChildren({ ...deep, excludedSubtrees: new Set(['/pool/secret/']) });
+      assert.deepEqual(all.map((record) => record.path), ['/pool/', '/pool/open/', '/pool/open/inner/']);
+      const unhidden = await storage.readResource('/pool/open/');
+      await storage.replaceResource({ ...(unhidden as ResourceRecord), hidden: false });
+      assert.deepEqual(await storage.guardedWithin('/'), ['/pool/secret/']);
+      await storage.removeTree('/pool/');
+      assert.deepEqual(await storage.guardedWithin('/'), []);
+    });
+
+    it('never gives the path of a resource removed with keepPath to another', async () => {
+      await storage.insertResource(resource('/group/'));
+      await storage.removeTree('/group/', { keepPath: true });
+      assert.equal(await storage.readResource('/group/'), undefined);
+      await assert.rejects(storage.insertResource(resource('/group/')), AlreadyExistsError);
+      assert.deepEqual(await storage.queryChildren({ parent: '/', depth: 1, includeHidden: true, filters: [], offset: 0 }), []);
+      await storage.insertResource(resource('/pool/'));
+      await storage.removeTree('/pool/');
+      await storage.insertResource(resource('/pool/'));
+    });
+
     it('keeps counts of children by type, also for bulk inserts', async () => {
       await storage.insertResource(resource('/pool/a/', 'example.IA'));
       await storage.insertResource(resource('/pool/b/', 'example.IB'));
@@ -105,23 +170,28 @@ for (const backend of backends) {
 
     it('lets only one owner claim a unique value', async () => {
       const claim = { scope: 'name', key: 'anna', owner: '/users/1/', claimedAt: 1 };
-      await storage.claimUnique(claim);
+      const stored = await storage.claimUnique(claim);
+      assert.ok(stored.revision);
       const error = await storage.claimUnique({ ...claim, owner: '/users/2/' }).catch((caught: unknown) => caught);
       assert.ok(error instanceof AlreadyExistsError);
-      assert.deepEqual(error.existing, claim);
-      await storage.releaseUnique('name', 'anna', '/users/2/'); // not the owner: nothing happens
-      assert.deepEqual(await storage.readUniqueClaim('name', 'anna'), claim);
-      await storage.releaseUnique('name', 'anna', '/users/1/');
+      assert.deepEqual(error.existing, stored);
+      await storage.releaseUnique({ ...claim, owner: '/users/2/' }); // not the owner: nothing happens
+      assert.deepEqual(await storage.readUniqueClaim('name', 'anna'), stored);
+      await storage.releaseUnique(claim);
       assert.equal(await storage.readUniqueClaim('name', 'anna'), undefined);
     });
 
-    it('takes over a stale claim only if it is unchanged', async () => {
-      const stale = { scope: 'name', key: 'anna', owner: '/users/1/', claimedAt: 1 };
-      await storage.claimUnique(stale);
-      const next = { ...stale, owner: '/users/2/', claimedAt: 2 };
-      await storage.takeOverUnique(stale, next);
-      await assert.rejects(storage.takeOverUnique(stale, { ...next, owner: '/users/3/' }), AlreadyExistsError);
-      assert.deepEqual(await storage.readUniqueClaim('name', 'anna'), next);
+    it('replaces or releases a claim only at the revision it was read at', async () => {
+      const first = await storage.claimUnique({ scope: 'name', key: 'anna', owner: '/users/1/', claimedAt: 1 });
+      const refreshed = await storage.replaceUniqueClaim(first, { ...first, claimedAt: 2 });
+      assert.notEqual(refreshed.revision, first.revision);
+      await storage.releaseUnique(first); // read before the refresh: it stays
+      assert.deepEqual(await storage.readUniqueClaim('name', 'anna'), refreshed);
+      const takenOver = await storage.replaceUniqueClaim(refreshed, { ...refreshed, owner: '/users/2/', claimedAt: 3 });
+      await assert.rejects(storage.replaceUniqueClaim(refreshed, { ...refreshed, owner: '/users/3/' }), AlreadyExistsError);
+      assert.deepEqual(await storage.readUniqueClaim('name', 'anna'), takenOver);
+      await storage.releaseUnique(takenOver);
+      await assert.rejects(storage.replaceUniqueClaim(takenOver, { ...takenOver, claimedAt: 4 }), AlreadyExistsError);
     });
 
     it('keeps sessions per user, touches, deletes and sweeps them', async () => {

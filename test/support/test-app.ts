@@ -22,6 +22,8 @@ export interface TestAppOptions {
   clockStart?: number;
   /** A CouchDB-compatible server's base URL: the app then gets a fresh database there, over HTTP. */
   couchUrl?: string;
+  /** A directory for an embedded LevelDB store instead of memory; the caller removes it. */
+  directory?: string;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -33,7 +35,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     log: options.log ?? silentLogger,
     database: options.couchUrl
       ? { adapter: 'http', url: `${options.couchUrl}/test-${randomUUID()}` }
-      : { adapter: 'memory', name: `test-${randomUUID()}` },
+      : options.directory
+        ? { adapter: 'leveldb', directory: options.directory }
+        : { adapter: 'memory', name: `test-${randomUUID()}` },
   });
   return { app, http: supertest.agent(app.express), clock, close: () => app.close() };
 }
