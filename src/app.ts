@@ -52,7 +52,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const storage = await openPouchStorage(options.database, { indexKeys: [...registry.indexedFields.keys()] });
   const codec = createPathCodec(config.publicUrl);
-  const hasher = createPasswordHasher({ params: config.argon2, concurrency: config.hashConcurrency, maxQueue: config.hashQueue });
+  const hasher = createPasswordHasher({
+    params: config.argon2,
+    concurrency: config.hashConcurrency,
+    maxQueue: config.hashQueue,
+    maxPerClient: config.hashQueuePerAddress,
+  });
   const sessions = createSessions({
     storage,
     clock,
@@ -62,6 +67,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const onEvent = (event: string, fields: Record<string, unknown>) => log.info(event, fields);
   const passwords = createPasswords(registry, hasher);
+  const lockout = createLockout(config.lockout, clock, storage);
   const resources = createResourceService({ storage, registry, passwords, sessions, clock, codec, onEvent });
   const login = createLogin({
     resources,
@@ -69,7 +75,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     passwords,
     hasher,
     sessions,
-    lockout: createLockout(config.lockout, clock),
+    lockout,
     onEvent,
   });
   const services: Services = { config, registry, storage, codec, clock, log, hasher, passwords, sessions, resources, login };
@@ -96,6 +102,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     sessions.sweep().then(
       (deleted) => deleted > 0 && log.info('sessions_swept', { deleted }),
       (error: unknown) => log.error('session_sweep_failed', describeError(error)),
+    );
+    lockout.sweep().then(
+      (deleted) => deleted > 0 && log.info('lockout_counts_swept', { deleted }),
+      (error: unknown) => log.error('lockout_sweep_failed', describeError(error)),
     );
   }, config.sweepSeconds * 1000);
   sweeper.unref();

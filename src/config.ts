@@ -22,6 +22,8 @@ export interface Config {
   argon2: Argon2Params;
   hashConcurrency: number;
   hashQueue: number;
+  /** Hashing jobs one client address may have waiting or running. */
+  hashQueuePerAddress: number;
   sessions: SessionPolicy;
   lockout: LockoutPolicy;
   /** How often expired sessions are deleted from storage. */
@@ -68,16 +70,19 @@ export function readConfig(env: Env = process.env): Config {
     // Leave a core for requests: hashing is what a burst of logins would otherwise spend them on.
     hashConcurrency: integer(env, 'HASH_CONCURRENCY', Math.max(1, os.availableParallelism() - 1), 1, 64),
     hashQueue: integer(env, 'HASH_QUEUE', 64, 0, 100_000),
+    hashQueuePerAddress: integer(env, 'HASH_QUEUE_PER_ADDRESS', 4, 1, 100_000),
     sessions: {
       idleSeconds: integer(env, 'TOKEN_IDLE_SECONDS', 3 * 60 * 60, 1, 10 * 365 * 24 * 3600),
       maxAgeSeconds: integer(env, 'TOKEN_MAX_AGE_SECONDS', 30 * 24 * 60 * 60, 1, 10 * 365 * 24 * 3600),
       touchIntervalSeconds: integer(env, 'TOKEN_TOUCH_SECONDS', 60, 0, 3600),
       revalidateSeconds: integer(env, 'TOKEN_REVALIDATE_SECONDS', 5, 0, 3600),
       cacheSize: integer(env, 'TOKEN_CACHE_SIZE', 100_000, 1, 10_000_000),
+      perUser: integer(env, 'SESSIONS_PER_USER', 100, 1, 100_000),
     },
     lockout: {
       accountThreshold: integer(env, 'LOCKOUT_ACCOUNT_FAILURES', 10, 1, 1000),
       addressThreshold: integer(env, 'LOCKOUT_ADDRESS_FAILURES', 100, 1, 100_000),
+      accountFailuresPerHour: integer(env, 'LOCKOUT_ACCOUNT_RATE', 100, 1, 1_000_000),
       baseLockSeconds: integer(env, 'LOCKOUT_SECONDS', 60, 1, 86400),
       maxLockSeconds: integer(env, 'LOCKOUT_MAX_SECONDS', 3600, 1, 7 * 86400),
       trackedKeys: integer(env, 'LOCKOUT_TRACKED', 100_000, 100, 10_000_000),

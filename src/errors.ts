@@ -63,5 +63,21 @@ export const currentPasswordRequired = (fields: readonly string[]) =>
 
 export const currentPasswordWrong = () => badRequest('header', userPasswordHeader, `The password in ${userPasswordHeader} is wrong`, 'wrong_password');
 
+/** Refused before the password was checked: too many failures from this address, or at this account. */
+export const tooManyAttempts = (of: 'login' | 'current-password', retryAfterSeconds: number) =>
+  new ApiError(
+    429,
+    [
+      {
+        location: of === 'login' ? 'body' : 'header',
+        name: of === 'login' ? 'password' : userPasswordHeader,
+        description: `Too many failed attempts; try again in ${retryAfterSeconds} seconds`,
+        code: 'too_many_attempts',
+      },
+    ],
+    {},
+    { 'Retry-After': String(retryAfterSeconds) },
+  );
+
 export const wrongCredentials = () =>
   badRequest('body', 'password', "User doesn't exist or password is wrong", 'wrong_credentials');

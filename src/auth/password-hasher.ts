@@ -17,13 +17,19 @@ export interface HasherOptions {
   concurrency: number;
   /** Jobs allowed to wait; one more is refused with 503 rather than held in memory. */
   maxQueue: number;
+  /** Jobs one client (an address) may have waiting or running; its next is refused, nobody else's. */
+  maxPerClient: number;
 }
 
+/**
+ * `client` names who the work is for (a client address): each client holds a few places in the queue
+ * at most, so that one that keeps logging in cannot make everybody else wait or be refused.
+ */
 export interface PasswordHasher {
-  hash(password: string): Promise<string>;
-  verify(hash: string, password: string): Promise<boolean>;
+  hash(password: string, client?: string): Promise<string>;
+  verify(hash: string, password: string, client?: string): Promise<boolean>;
   /** Spends the time of a real verification, so that an unknown account answers as slowly as a known one. */
-  verifyDummy(password: string): Promise<void>;
+  verifyDummy(password: string, client?: string): Promise<void>;
   /** True when the hash was made with weaker parameters than the configured ones. */
   needsRehash(hash: string): boolean;
   close(): Promise<void>;
@@ -46,6 +52,8 @@ const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 export function createPasswordHasher(options: HasherOptions): PasswordHasher {
   const workers: Worker[] = [];
   const queue: Pending[] = [];
+  /** Jobs waiting or running, per client. */
+  const perClient = new Map<string, number>();
   let nextJobId = 1;
   let closed = false;
   let dummyHash: Promise<string> | undefined;
@@ -88,26 +96,36 @@ export function createPasswordHasher(options: HasherOptions): PasswordHasher {
     }
   }
 
-  function submit(job: Omit<HashJob, 'id' | 'params'>): Promise<string | boolean> {
+  function submit(job: Omit<HashJob, 'id' | 'params'>, client: string | undefined): Promise<string | boolean> {
     if (closed) return Promise.reject(new Error('the password hasher is closed'));
-    const waiting = queue.length;
-    if (waiting >= options.maxQueue) {
+    const held = client === undefined ? 0 : (perClient.get(client) ?? 0);
+    if (held >= options.maxPerClient) {
+      return Promise.reject(unavailable('Too many logins and registrations from your address at once; try again shortly', 1));
+    }
+    if (queue.length >= options.maxQueue) {
       return Promise.reject(unavailable('Too many logins and registrations at once; try again shortly', 1));
     }
-    return new Promise((resolve, reject) => {
+    if (client !== undefined) perClient.set(client, held + 1);
+    const release = () => {
+      if (client === undefined) return;
+      const left = (perClient.get(client) ?? 1) - 1;
+      if (left > 0) perClient.set(client, left);
+      else perClient.delete(client);
+    };
+    return new Promise<string | boolean>((resolve, reject) => {
       queue.push({ job: { ...job, id: nextJobId++, params: options.params }, resolve, reject });
       dispatch();
-    });
+    }).finally(release);
   }
 
   return {
-    async hash(password) {
-      return String(await submit({ op: 'hash', password }));
+    async hash(password, client) {
+      return String(await submit({ op: 'hash', password }, client));
     },
-    async verify(hash, password) {
-      return (await submit({ op: 'verify', password, hash })) === true;
+    async verify(hash, password, client) {
+      return (await submit({ op: 'verify', password, hash }, client)) === true;
     },
-    async verifyDummy(password) {
+    async verifyDummy(password, client) {
       if (dummyHash === undefined) {
         const pending = this.hash('a password nobody has, hashed once per process');
         dummyHash = pending;
@@ -116,7 +134,7 @@ export function createPasswordHasher(options: HasherOptions): PasswordHasher {
           if (dummyHash === pending) dummyHash = undefined;
         });
       }
-      await this.verify(await dummyHash, password);
+      await this.verify(await dummyHash, password, client);
     },
     needsRehash(hash) {
       try {

@@ -32,8 +32,8 @@ export interface Passwords {
   storedOf(record: ResourceRecord): StoredPassword | undefined;
   /** Whether these sheets set a password. */
   changesPassword(data: SheetData): boolean;
-  /** The data with every password in it replaced by its stored form, under a new credential id. */
-  hashIn(data: SheetData): Promise<SheetData>;
+  /** The data with every password in it replaced by its stored form, under a new credential id; `client` as for the hasher. */
+  hashIn(data: SheetData, client?: string): Promise<SheetData>;
   /** The record with its password hash replaced and its credential id kept (a rehash). */
   withHash(record: ResourceRecord, hash: string): ResourceRecord;
 }
@@ -69,13 +69,13 @@ export function createPasswords(registry: Registry, hasher: PasswordHasher): Pas
       return Object.entries(data).some(([sheetId, fields]) => Object.keys(fields).some((fieldName) => isPasswordOf(sheetId, fieldName)));
     },
 
-    async hashIn(data) {
+    async hashIn(data, client) {
       const hashed: SheetData = {};
       for (const [sheetId, fields] of Object.entries(data)) {
         const copy: Record<string, unknown> = { ...fields };
         for (const [fieldName, value] of Object.entries(fields)) {
           if (!isPasswordOf(sheetId, fieldName)) continue;
-          const stored: StoredPassword = { hash: await hasher.hash(String(value)), credential: randomBytes(12).toString('base64url') };
+          const stored: StoredPassword = { hash: await hasher.hash(String(value), client), credential: randomBytes(12).toString('base64url') };
           copy[fieldName] = stored;
         }
         hashed[sheetId] = copy;

@@ -17,6 +17,8 @@ export interface SessionPolicy {
   revalidateSeconds: number;
   /** Sessions held in memory at most. */
   cacheSize: number;
+  /** Live sessions a user may have; a login beyond that ends the least recently used. */
+  perUser: number;
 }
 
 export interface Authenticated {
@@ -115,6 +117,20 @@ export function createSessions(options: {
     return entry;
   }
 
+  /** Past the limit, the sessions used longest ago end; dead ones go first, since they are oldest in use. */
+  async function endLeastRecentlyUsed(userPath: string, keep: string): Promise<void> {
+    const stored = await storage.listSessions(userPath);
+    if (stored.length <= policy.perUser) return;
+    const byLastUse = stored
+      .filter((session) => session.id !== keep)
+      .map((session) => ({ id: session.id, lastUsedAt: Math.max(session.lastUsedAt, cache.get(cacheKey(userPath, session.id))?.record.lastUsedAt ?? 0) }))
+      .sort((a, b) => a.lastUsedAt - b.lastUsedAt);
+    for (const { id } of byLastUse.slice(0, stored.length - policy.perUser)) {
+      cache.delete(cacheKey(userPath, id));
+      await storage.deleteSession(userPath, id);
+    }
+  }
+
   return {
     async open(userPath, client, credential) {
       const now = clock.now();
@@ -124,7 +140,7 @@ export function createSessions(options: {
         secretHash: '',
         createdAt: now,
         lastUsedAt: now,
-        client: client.slice(0, 200),
+        client: describeClient(client),
         credential,
       };
       const secret = randomBytes(32).toString('base64url');
@@ -132,6 +148,7 @@ export function createSessions(options: {
       session.secretHash = Buffer.from(secretDigest).toString('hex');
       await storage.insertSession(session);
       cache.set(cacheKey(userPath, session.id), { record: session, secretDigest, verifiedAt: now, writtenAt: now });
+      await endLeastRecentlyUsed(userPath, session.id);
       return { token: `${lastSegment(userPath)}.${session.id}.${secret}`, session };
     },
 
@@ -208,6 +225,11 @@ export function createSessions(options: {
       await Promise.all([...pendingWrites]);
     },
   };
+}
+
+/** The User-Agent as people read it: 200 characters at most, cut between characters, no control characters. */
+function describeClient(userAgent: string): string {
+  return [...userAgent.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')].slice(0, 200).join('');
 }
 
 function sha256(value: string): Uint8Array {

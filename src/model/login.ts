@@ -4,7 +4,7 @@ import type { PasswordHasher } from '../auth/password-hasher.ts';
 import type { Passwords } from '../auth/passwords.ts';
 import type { Principal } from '../auth/permissions.ts';
 import type { Sessions } from '../auth/sessions.ts';
-import { currentPasswordRequired, currentPasswordWrong, wrongCredentials } from '../errors.ts';
+import { currentPasswordRequired, currentPasswordWrong, tooManyAttempts, wrongCredentials } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { ResourceService } from './resources.ts';
 
@@ -28,7 +28,7 @@ export interface Login {
    * Checks the caller's current password before a change that needs it (`fields` names what is
    * changed); a missing or wrong one is a 400 naming where it is expected.
    */
-  confirmPassword(request: { principal: Principal; password: string | undefined; fields: readonly string[] }): Promise<void>;
+  confirmPassword(request: { principal: Principal; password: string | undefined; fields: readonly string[]; address: string; requestId: string }): Promise<void>;
 }
 
 export function createLogin(deps: {
@@ -45,43 +45,73 @@ export function createLogin(deps: {
     async logIn(attempt) {
       const user = await resources.findByUnique(attempt.by === 'name' ? userNameScope : userEmailScope, attempt.login);
       const stored = user ? passwords.storedOf(user) : undefined;
+      // An unknown login locks alike, so that locking tells nothing about which accounts exist.
       const account = user?.path ?? `unknown:${attempt.login.toLowerCase()}`;
       // Security events name the account by its path, or null: an unknown login may be a mistyped password.
       const event = { request_id: attempt.requestId, account: user?.path ?? null, address: attempt.address, by: attempt.by };
-      // Every failure costs one verification, so that time tells nothing about which one it was.
-      if (lockout.isLocked(account, attempt.address)) {
-        await hasher.verifyDummy(attempt.password);
+      const admission = await lockout.admit({ account, address: attempt.address });
+      if (!admission.admitted) {
         onEvent('login_locked', event);
-        throw wrongCredentials();
+        throw tooManyAttempts('login', admission.retryAfterSeconds);
       }
+      const { ticket } = admission;
+      // A wrong password and an unknown account cost one verification each, so that time tells nothing.
       let valid = false;
-      if (stored !== undefined) valid = await hasher.verify(stored.hash, attempt.password);
-      else await hasher.verifyDummy(attempt.password);
+      try {
+        if (stored !== undefined) valid = await hasher.verify(stored.hash, attempt.password, attempt.address);
+        else await hasher.verifyDummy(attempt.password, attempt.address);
+      } catch (error) {
+        await ticket.withdrawn();
+        throw error;
+      }
       if (!valid || !user || stored === undefined) {
-        lockout.recordFailure(account, attempt.address);
+        const { locked } = await ticket.failed();
         onEvent('login_failed', event);
-        if (lockout.isLocked(account, attempt.address)) onEvent('login_lockout', event);
+        if (locked) onEvent('login_lockout', event);
         throw wrongCredentials();
       }
       // The password verified must still be the user's, and the user still one who may log in: either
       // may have changed while the hash was checked.
       const now = await storage.readResource(user.path);
       if (!now || now.hidden || passwords.storedOf(now)?.credential !== stored.credential) {
+        await ticket.withdrawn();
         onEvent('login_refused', { ...event, reason: !now || now.hidden ? 'hidden' : 'password_changed' });
         throw wrongCredentials();
       }
-      lockout.recordSuccess(account, attempt.address);
-      if (hasher.needsRehash(stored.hash)) await resources.replacePasswordHash(user.path, stored.hash, await hasher.hash(attempt.password));
+      await ticket.succeeded();
+      if (hasher.needsRehash(stored.hash)) await resources.replacePasswordHash(user.path, stored.hash, await hasher.hash(attempt.password, attempt.address));
       const { token, session } = await sessions.open(user.path, attempt.client, stored.credential);
       onEvent('login', { ...event, session: session.id });
       return { userPath: user.path, token };
     },
 
-    async confirmPassword({ principal, password, fields }) {
+    async confirmPassword({ principal, password, fields, address, requestId }) {
       if (password === undefined || password === '') throw currentPasswordRequired(fields);
       const caller = principal.userPath === undefined ? undefined : await storage.readResource(principal.userPath);
       const stored = caller ? passwords.storedOf(caller) : undefined;
-      if (stored === undefined || !(await hasher.verify(stored.hash, password))) throw currentPasswordWrong();
+      if (!caller || stored === undefined) throw currentPasswordWrong();
+      // A wrong current password is a failed login of the caller's account from its address: the same
+      // counts and locks, so that a stolen token is no way to guess the password.
+      const event = { request_id: requestId, account: caller.path, address, by: 'current_password' };
+      const admission = await lockout.admit({ account: caller.path, address });
+      if (!admission.admitted) {
+        onEvent('login_locked', event);
+        throw tooManyAttempts('current-password', admission.retryAfterSeconds);
+      }
+      let valid: boolean;
+      try {
+        valid = await hasher.verify(stored.hash, password, address);
+      } catch (error) {
+        await admission.ticket.withdrawn();
+        throw error;
+      }
+      if (!valid) {
+        const { locked } = await admission.ticket.failed();
+        onEvent('login_failed', event);
+        if (locked) onEvent('login_lockout', event);
+        throw currentPasswordWrong();
+      }
+      await admission.ticket.succeeded();
     },
   };
 }

@@ -24,7 +24,8 @@ export interface UpdatedResources {
 }
 
 export interface ResourceService {
-  create(request: { pool: ResourceRecord; type: ResourceType; data: SheetData; principal: Principal }): Promise<{
+  /** `client` is who asked (an address), for a fair share of password hashing. */
+  create(request: { pool: ResourceRecord; type: ResourceType; data: SheetData; principal: Principal; client?: string }): Promise<{
     record: ResourceRecord;
     updated: UpdatedResources;
   }>;
@@ -36,6 +37,7 @@ export interface ResourceService {
     principal: Principal;
     /** Carried on the security events the change logs (a password change). */
     requestId: string;
+    client?: string;
   }): Promise<{ record: ResourceRecord; updated: UpdatedResources }>;
   /** The resource holding a unique value (a user by name or email), if any. */
   findByUnique(scope: string, value: string): Promise<ResourceRecord | undefined>;
@@ -133,7 +135,7 @@ export function createResourceService(deps: {
       });
     },
 
-    async create({ pool, type, data, principal }) {
+    async create({ pool, type, data, principal, client }) {
       const resolved = await references.resolve(data);
       const now = new Date(clock.now()).toISOString();
       for (;;) {
@@ -143,7 +145,7 @@ export function createResourceService(deps: {
         const claims = await unique.prepare(type, undefined, resolved, path);
         const stored: SheetData = {};
         try {
-          const hashed = await passwords.hashIn(resolved);
+          const hashed = await passwords.hashIn(resolved, client);
           for (const sheet of storedSheets(type)) stored[sheet.id] = { ...defaultsOf(sheet), ...hashed[sheet.id] };
         } catch (error) {
           await claims.abandoned();
@@ -174,8 +176,8 @@ export function createResourceService(deps: {
       }
     },
 
-    async update({ resource, type, data, principal, requestId }) {
-      const checked = await passwords.hashIn(await references.resolve(data));
+    async update({ resource, type, data, principal, requestId, client }) {
+      const checked = await passwords.hashIn(await references.resolve(data), client);
       let current = resource;
       for (let attempt = 1; ; attempt += 1) {
         const next = withDerivedFields(registry, mergeChanges(current, checked, principal, new Date(clock.now()).toISOString()));

@@ -20,6 +20,6 @@ export const postResource: View = async (request, { registry, resources, codec, 
   if (!can(access.roles, { kind: 'create', type, lineage: access.lineage })) throw forbidden('content_type', `You may not create ${contentType} here`, 'body');
 
   const data = await validateSheetInput({ registry, type, data: body.data ?? {}, mode: 'create', roles: access.roles, lineage: access.lineage, passwordPolicy: config.password });
-  const { record, updated } = await resources.create({ pool, type, data, principal });
+  const { record, updated } = await resources.create({ pool, type, data, principal, client: request.clientAddress });
   return { body: serializeChange(record, updated, codec) };
 };

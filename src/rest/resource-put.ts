@@ -21,7 +21,10 @@ export const putResource: View = async (request, { registry, resources, login, c
       return field !== undefined && needsCurrentPassword(field);
     }),
   );
-  if (guarded.length > 0) await login.confirmPassword({ principal, password: request.header(userPasswordHeader), fields: guarded });
-  const { record, updated } = await resources.update({ resource, type, data, principal, requestId: request.requestId });
+  if (guarded.length > 0) {
+    const password = request.header(userPasswordHeader);
+    await login.confirmPassword({ principal, password, fields: guarded, address: request.clientAddress, requestId: request.requestId });
+  }
+  const { record, updated } = await resources.update({ resource, type, data, principal, requestId: request.requestId, client: request.clientAddress });
   return { body: serializeChange(record, updated, codec) };
 };

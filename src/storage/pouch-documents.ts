@@ -1,6 +1,6 @@
 // The documents PouchStorage keeps, their ids, and small helpers shared by the files that read and write them.
 import { lastSegment, parentPath, rootPath } from '../tree/path.ts';
-import type { ChildCounts, IndexValue, ResourceRecord, SessionRecord, SheetData, UniqueClaim } from './storage.ts';
+import type { ChildCounts, IndexValue, ResourceRecord, SessionRecord, SharedRecord, SheetData, UniqueClaim } from './storage.ts';
 
 /**
  * Document layout. Ids are chosen so that every lookup is a key or a key range of _all_docs, which
@@ -12,7 +12,8 @@ import type { ChildCounts, IndexValue, ResourceRecord, SessionRecord, SheetData,
  * - a counter is `counter:<name>`, and the counts of a pool's children by type are `counts:<pool path>`;
  * - a resource that is hidden or has a view permission of its own has a `guard:<path>` beside it, so
  *   that the guarded resources below a pool are one key range (what deep queries must check);
- * - a removed resource whose path must never be reused keeps its id, as a tombstone.
+ * - a removed resource whose path must never be reused keeps its id, as a tombstone;
+ * - a shared record (lockout counts, settings) is `record:<key>`.
  * `|` cannot occur in a child name, and no id starts with `_`, which CouchDB reserves.
  */
 export const highKey = '\ufff0';
@@ -64,12 +65,17 @@ interface GuardDoc {
   kind: 'guard';
   path: string;
 }
+/** A small shared record by key: lockout counts, settings. */
+interface RecordDoc {
+  kind: 'record';
+  record: SharedRecord;
+}
 /** What stays of a removed resource whose path is never given to another. */
 interface TombstoneDoc {
   kind: 'tombstone';
   path: string;
 }
-export type Doc = ResourceDoc | SessionDoc | UniqueDoc | CounterDoc | CountsDoc | GuardDoc | TombstoneDoc;
+export type Doc = ResourceDoc | SessionDoc | UniqueDoc | CounterDoc | CountsDoc | GuardDoc | TombstoneDoc | RecordDoc;
 export type Db = PouchDB.Database<Doc>;
 
 export type StoredDoc = Doc & PouchDB.Core.IdMeta & PouchDB.Core.GetMeta;

@@ -5,6 +5,8 @@ import findPlugin from 'pouchdb-find';
 import { RecordCache } from './pouch-cache.ts';
 import * as claims from './pouch-claims.ts';
 import { PoolCounts } from './pouch-counts.ts';
+import { SharedRecords } from './pouch-records.ts';
+import { DocUpdater } from './pouch-updates.ts';
 import { indexDesignDoc, indexField, type Db, type Doc } from './pouch-documents.ts';
 import * as queries from './pouch-query.ts';
 import { ResourceDocuments } from './pouch-resources.ts';
@@ -15,6 +17,7 @@ import {
   type ChildQuery,
   type ResourceRecord,
   type SessionRecord,
+  type SharedRecord,
   type Storage,
   type UniqueClaim,
 } from './storage.ts';
@@ -74,6 +77,7 @@ class PouchStorage implements Storage {
   private readonly put: PutDocument;
   private readonly counts: PoolCounts;
   private readonly resources: ResourceDocuments;
+  private readonly records: SharedRecords;
 
   constructor(
     private readonly db: Db,
@@ -81,7 +85,9 @@ class PouchStorage implements Storage {
   ) {
     this.cache = new RecordCache(options.cacheSize);
     this.put = options.remote ? (doc) => db.put(doc) : createGroupCommit(db);
-    this.counts = new PoolCounts(db, this.put, this.cache);
+    const updater = new DocUpdater(db, this.put);
+    this.counts = new PoolCounts(db, updater, this.cache);
+    this.records = new SharedRecords(db, updater);
     this.resources = new ResourceDocuments(db, this.put, this.cache, this.counts, options.remote);
   }
 
@@ -112,6 +118,10 @@ class PouchStorage implements Storage {
   deleteSession = (userPath: string, id: string) => sessions.deleteSession(this.db, userPath, id);
   listSessions = (userPath: string) => sessions.listSessions(this.db, userPath);
   deleteSessionsWhere = (isDead: (session: SessionRecord) => boolean) => sessions.deleteSessionsWhere(this.db, isDead);
+
+  readRecord = (key: string) => this.records.read(key);
+  updateRecord = (key: string, change: (current: SharedRecord | undefined) => SharedRecord | undefined) => this.records.update(key, change);
+  deleteExpiredRecords = (prefix: string, now: number) => this.records.deleteExpired(prefix, now);
 
   async close(): Promise<void> {
     this.cache.close();

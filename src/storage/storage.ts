@@ -81,6 +81,13 @@ export interface UniqueClaim {
   revision?: string;
 }
 
+/** A small record shared by every process (lockout counts, settings), deleted once `expiresAt` has passed. */
+export interface SharedRecord {
+  value: unknown;
+  /** Milliseconds since the epoch; kept for ever without. */
+  expiresAt?: number;
+}
+
 export interface Storage {
   readResource(path: string): Promise<ResourceRecord | undefined>;
   /** Stores a new resource; throws AlreadyExistsError when the path is taken. */
@@ -138,6 +145,15 @@ export interface Storage {
   listSessions(userPath: string): Promise<SessionRecord[]>;
   /** Deletes sessions matching the predicate, a page at a time; returns how many went. */
   deleteSessionsWhere(isDead: (session: SessionRecord) => boolean): Promise<number>;
+
+  readRecord(key: string): Promise<SharedRecord | undefined>;
+  /**
+   * Changes a record atomically: `change` gets the current one and answers the next, or undefined to
+   * delete it; it may run more than once when another process writes the record meanwhile.
+   */
+  updateRecord(key: string, change: (current: SharedRecord | undefined) => SharedRecord | undefined): Promise<SharedRecord | undefined>;
+  /** Deletes the records whose key starts with `prefix` and whose time is up; answers how many went. */
+  deleteExpiredRecords(prefix: string, now: number): Promise<number>;
 
   close(): Promise<void>;
 }

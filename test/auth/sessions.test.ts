@@ -169,4 +169,31 @@ describe('auth/sessions', () => {
     assert.deepEqual(await storage.listSessions(new URL(anna.path).pathname), []);
     assert.equal((await storage.listSessions(new URL(bert.path).pathname)).length, 1);
   });
+
+  it('keeps at most SESSIONS_PER_USER live sessions, ending the least recently used first', async () => {
+    await t.close();
+    t = await startTestApp({ env: { SESSIONS_PER_USER: '3' } });
+    await registerAndLogIn(t.http, 'Anna');
+    const logIn = async (client: string) => {
+      t.clock.advance(1000);
+      return (await t.http.post('/login_username').set('User-Agent', client).send({ name: 'Anna', password: 'EckVocUbs3' }).expect(200)).body.user_token as string;
+    };
+    const tokens: string[] = [];
+    for (const client of ['one', 'two', 'three']) tokens.push(await logIn(client));
+    t.clock.advance(1000);
+    await t.http.get('/').set('X-User-Token', tokens[0] as string).expect(200);
+    tokens.push(await logIn('four'));
+    tokens.push(await logIn('five'));
+    const alive = [];
+    for (const token of tokens) alive.push((await t.http.get('/').set('X-User-Token', token)).status === 200);
+    assert.deepEqual(alive, [true, false, false, true, true]);
+  });
+
+  it('keeps 200 characters of the client description', async () => {
+    const anna = await registerAndLogIn(t.http, 'Anna');
+    await t.http.post('/login_username').set('User-Agent', 'Browsér '.repeat(40)).send({ name: 'Anna', password: 'EckVocUbs3' }).expect(200);
+    const sessions = await t.app.services.storage.listSessions(new URL(anna.path).pathname);
+    assert.deepEqual(sessions.map((session) => [...session.client].length).sort((a, b) => a - b), [0, 200]);
+  });
+
 });

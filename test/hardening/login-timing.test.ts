@@ -49,7 +49,7 @@ describe('hardening/login timing', function () {
 
   before(async () => {
     // No locks: they would turn both kinds of failure into the same locked path and prove nothing.
-    t = await startTestApp({ env: { LOCKOUT_ACCOUNT_FAILURES: '1000', LOCKOUT_ADDRESS_FAILURES: '100000' } });
+    t = await startTestApp({ env: { LOCKOUT_ACCOUNT_FAILURES: '1000', LOCKOUT_ADDRESS_FAILURES: '100000', LOCKOUT_ACCOUNT_RATE: '100000' } });
     server = await listenOn(t);
     await t.http.post('/principals/users').send(registrationBody('Anna', 'anna@example.org')).expect(200);
   });

@@ -53,11 +53,11 @@ describe('hardening/security log', () => {
     assert.ok(!JSON.stringify(line).includes('anna passwor'), JSON.stringify(line));
   });
 
-  it('logs the failure that locks an account, and each attempt while it is locked', async () => {
+  it('logs the failure that locks an address out of an account, and each attempt refused while it is locked', async () => {
     await t.http.post('/login_username').send({ name: 'Anna', password: 'guess 1' }).expect(400);
     const locking = await t.http.post('/login_username').send({ name: 'Anna', password: 'guess 2' }).expect(400);
     assert.equal(eventOf('login_lockout', requestIdOf(locking)).account, annaPath);
-    const locked = await t.http.post('/login_username').send({ name: 'Anna', password: 'anna password' }).expect(400);
+    const locked = await t.http.post('/login_username').send({ name: 'Anna', password: 'anna password' }).expect(429);
     assert.equal(eventOf('login_locked', requestIdOf(locked)).account, annaPath);
   });
 

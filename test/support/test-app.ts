@@ -22,6 +22,8 @@ export interface TestAppOptions {
   clockStart?: number;
   /** A CouchDB-compatible server's base URL: the app then gets a fresh database there, over HTTP. */
   couchUrl?: string;
+  /** With couchUrl, this database instead of a fresh one: apps given the same name share their data. */
+  couchDatabase?: string;
   /** A directory for an embedded LevelDB store instead of memory; the caller removes it. */
   directory?: string;
 }
@@ -34,7 +36,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     clock,
     log: options.log ?? silentLogger,
     database: options.couchUrl
-      ? { adapter: 'http', url: `${options.couchUrl}/test-${randomUUID()}` }
+      ? { adapter: 'http', url: `${options.couchUrl}/${options.couchDatabase ?? `test-${randomUUID()}`}` }
       : options.directory
         ? { adapter: 'leveldb', directory: options.directory }
         : { adapter: 'memory', name: `test-${randomUUID()}` },
