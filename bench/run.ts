@@ -5,6 +5,7 @@ import path from 'node:path';
 import { readConfig } from '../src/config.ts';
 import { repoRoot } from './backend.ts';
 import { compare, describeRss, describeUnexpected, measurePair } from './compare.ts';
+import { describeFairness, measureFairness } from './fairness.ts';
 import type { Measurement } from './load.ts';
 import { describeServerErrors, stopAll, stopAllOnExit } from './processes.ts';
 import { runProfile } from './profile.ts';
@@ -34,7 +35,7 @@ async function runBench(settings: Settings): Promise<void> {
   const comparisons = defineComparisons(context);
   const { only } = settings;
   if (only) {
-    const known = [...comparisons.map((comparison) => comparison.id), 'rss'];
+    const known = [...comparisons.map((comparison) => comparison.id), 'login-fairness', 'rss'];
     const unknown = only.filter((id) => !known.includes(id));
     if (unknown.length > 0) throw new Error(`--only: no row ${unknown.join(', ')}; choose from ${known.join(', ')}`);
     notes.push(`--only=${only.join(',')}: the other rows were not measured`);
@@ -51,6 +52,22 @@ async function runBench(settings: Settings): Promise<void> {
     say(`  ${Math.round(measured.reqPerSec)} vs ${Math.round(baseline.reqPerSec)} req/s, p50 ${measured.p50Ms} vs ${baseline.p50Ms} ms: ${row.ratioText} (${row.targetText || 'no target'})`);
     measurements[comparison.id] = { measured, baseline, alongside };
     if (alongside) notes.push(`${comparison.figure}: meanwhile ${alongside.label} answered ${alongside.reqPerSec.toFixed(1)} logins/s (median)`);
+  }
+
+  if (!only || only.includes('login-fairness')) {
+    say('login fairness under a one-address flood…');
+    const fairness = await measureFairness({
+      root: settings.backendRoot,
+      hashConcurrency,
+      floodClients: 80,
+      otherAddresses: 20,
+      loginsPerAddress: settings.quick ? 2 : 5,
+      onProgress: say,
+    });
+    const row = describeFairness(fairness);
+    rows.push(row);
+    measurements[row.id] = fairness;
+    say(`  ${row.ratioText}, p50 ${fairness.others.p50Ms} ms, p99 ${fairness.others.p99Ms} ms`);
   }
 
   let rss: RssResult | undefined;
