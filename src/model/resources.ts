@@ -73,7 +73,11 @@ export function createResourceService(deps: {
     return ancestors;
   }
 
-  async function nameFor(pool: ResourceRecord, type: ResourceType, data: SheetData): Promise<{ name: string; chosen: boolean }> {
+  async function nameFor(
+    pool: ResourceRecord,
+    type: ResourceType,
+    data: SheetData,
+  ): Promise<{ name: string; chosen: boolean; counter?: { name: string; value: number } }> {
     const chosen = data[nameSheet]?.name;
     if (typeof chosen === 'string') {
       if (registry.reservedNames.has(chosen)) {
@@ -81,8 +85,9 @@ export function createResourceService(deps: {
       }
       return { name: chosen, chosen: true };
     }
-    const counter = await storage.incrementCounter(`${pool.path}${type.namePrefix ?? ''}`);
-    return { name: counterName(counter, type.namePrefix), chosen: false };
+    const counter = `${pool.path}${type.namePrefix ?? ''}`;
+    const value = await storage.nextCounterValue(counter);
+    return { name: counterName(value, type.namePrefix), chosen: false, counter: { name: counter, value } };
   }
 
   /** A user made hidden or deleted, or whose password changed, keeps no session it had. */
@@ -139,7 +144,7 @@ export function createResourceService(deps: {
       const resolved = await references.resolve(data);
       const now = new Date(clock.now()).toISOString();
       for (;;) {
-        const { name, chosen } = await nameFor(pool, type, resolved);
+        const { name, chosen, counter } = await nameFor(pool, type, resolved);
         const path = childPath(pool.path, name);
         // Claimed before hashing, so that a duplicate registration is refused before it costs a hash.
         const claims = await unique.prepare(type, undefined, resolved, path);
@@ -162,7 +167,7 @@ export function createResourceService(deps: {
           });
         }
         try {
-          const record = await storage.insertResource(withDerivedFields(registry, { path, contentType: type.id, data: stored }));
+          const record = await storage.insertResource(withDerivedFields(registry, { path, contentType: type.id, data: stored }), counter ? { counter } : {});
           return {
             record,
             updated: { created: [path], modified: [pool.path], removed: [], changed_descendants: ancestorsOf(path) },

@@ -1,6 +1,6 @@
 // What the storage keeps in memory: recently read resources and pools' child counts, kept exact by this process's writes and another's changes.
 import { LRUCache } from 'lru-cache';
-import type { Db, Doc } from './pouch-documents.ts';
+import { countsKey, type Db, type Doc } from './pouch-documents.ts';
 import type { ChildCounts, ResourceRecord } from './storage.ts';
 
 /**
@@ -49,7 +49,12 @@ export class RecordCache {
   /** Follows another writer's changes; without the feed the cache could go stale, so it stops caching. */
   follow(db: Db): void {
     this.feed = db.changes({ since: 'now', live: true });
-    this.feed.on('change', (change) => this.forget(change.id));
+    this.feed.on('change', (change) => {
+      this.forget(change.id);
+      // A resource `<pool>|<name>` written elsewhere may change its pool's counts.
+      const bar = change.id.lastIndexOf('|');
+      if (change.id.startsWith('/') && bar > 0) this.forget(countsKey(change.id.slice(0, bar)));
+    });
     this.feed.on('error', () => {
       this.clear();
       this.enabled = false;

@@ -1,59 +1,71 @@
-// Documents rewritten by every child a pool gets: its counts by type and visibility, and the counters that name children.
-import { parentPath } from '../tree/path.ts';
+// Pools' child counts and the counters that name children: kept with the children on a local store, derived by a view on CouchDB.
 import type { RecordCache } from './pouch-cache.ts';
-import { countsKey, getDoc, type Db } from './pouch-documents.ts';
+import { countsKey, type Db } from './pouch-documents.ts';
 import type { DocUpdater } from './pouch-updates.ts';
-import type { ChildCounts, ResourceRecord } from './storage.ts';
+import type { LocalCommitter } from './pouch-writes.ts';
+import type { ChildCounts } from './storage.ts';
 
-export class PoolCounts {
-  constructor(
-    private readonly db: Db,
-    private readonly updater: DocUpdater,
-    private readonly cache: RecordCache,
-  ) {}
+export interface PoolCounts {
+  childCounts(pool: string): Promise<Record<string, ChildCounts>>;
+  /** The next value of a counter. Locally it is stored with the insert that uses it (see ResourceDocuments). */
+  nextValue(name: string): Promise<number>;
+}
 
-  async childCounts(parent: string): Promise<Record<string, ChildCounts>> {
-    const id = countsKey(parent);
-    const cached = this.cache.childCounts(id);
-    if (cached) return cached;
-    const doc = await getDoc(this.db, id);
-    const counts = doc && doc.kind === 'counts' ? doc.byType : {};
-    this.cache.rememberCounts(id, counts);
-    return counts;
-  }
+/** On a local store the one writer keeps them, in the same batches as the children they count. */
+export function localCounts(committer: LocalCommitter): PoolCounts {
+  return {
+    childCounts: (pool) => committer.childCounts(pool),
+    nextValue: (name) => committer.nextValue(name),
+  };
+}
 
-  /** Adds or takes away children in their parents' counts, by type and visibility. */
-  async countChildren(changes: { record: ResourceRecord; delta: number }[]): Promise<void> {
-    const byParent = new Map<string, { type: string; hidden: boolean; restricted: boolean; delta: number }[]>();
-    for (const { record, delta } of changes) {
-      const parent = parentPath(record.path);
-      if (parent === undefined) continue;
-      const change = { type: record.contentType, hidden: Boolean(record.hidden), restricted: Boolean(record.restricted), delta };
-      byParent.set(parent, [...(byParent.get(parent) ?? []), change]);
-    }
-    for (const [parent, deltas] of byParent) {
-      const id = countsKey(parent);
-      await this.updater.update(id, (current) => {
-        const byType = structuredClone(current && current.kind === 'counts' ? current.byType : {});
-        for (const { type, hidden, restricted, delta } of deltas) {
-          const counts = (byType[type] ??= { visible: 0, hidden: 0, restricted: 0 });
-          counts.restricted = Math.max(0, (counts.restricted ?? 0) + (restricted ? delta : 0));
-          if (hidden) counts.hidden = Math.max(0, counts.hidden + delta);
-          else counts.visible = Math.max(0, counts.visible + delta);
-        }
-        return { kind: 'counts' as const, byType };
-      }, (written) => written && this.cache.rememberCounts(id, written.byType)).catch((error: unknown) => {
-        this.cache.forget(id);
-        throw error;
-      });
-    }
-  }
+export const countsDesignDoc = '_design/counts';
+const countsView = 'counts/by-parent';
 
-  async incrementCounter(name: string): Promise<number> {
-    const doc = await this.updater.update(`counter:${name}`, (current) => ({
-      kind: 'counter' as const,
-      value: current && current.kind === 'counter' ? current.value + 1 : 0,
-    }));
-    return doc?.value ?? 0;
-  }
+/**
+ * Resources by [parent, type, hidden, restricted], counted by CouchDB's built-in `_count`: derived from
+ * the resources themselves, so no crash of any process can leave them behind.
+ */
+export const countsDesign = {
+  _id: countsDesignDoc,
+  views: {
+    'by-parent': {
+      map: "function (doc) { if (doc.kind === 'resource' && doc.parent) emit([doc.parent, doc.content_type, doc.hidden === true, doc.restricted === true], null); }",
+      reduce: '_count',
+    },
+  },
+};
+
+/**
+ * Over CouchDB several processes write, and a document written by one cannot be batched with another's
+ * count: counts come from the view (cached until the changes feed says a child changed), counters are
+ * changed atomically one value at a time.
+ */
+export function viewCounts(db: Db, updater: DocUpdater, cache: RecordCache): PoolCounts {
+  return {
+    async childCounts(pool) {
+      const id = countsKey(pool);
+      const cached = cache.childCounts(id);
+      if (cached) return cached;
+      const result = await db.query(countsView, { startkey: [pool], endkey: [pool, {}], group: true });
+      const byType: Record<string, ChildCounts> = {};
+      for (const row of result.rows) {
+        const [, type, hidden, restricted] = row.key as [string, string, boolean, boolean];
+        const counts = (byType[type] ??= { visible: 0, hidden: 0, restricted: 0 });
+        const value = Number(row.value);
+        if (hidden) counts.hidden += value;
+        else counts.visible += value;
+        if (restricted) counts.restricted += value;
+      }
+      cache.rememberCounts(id, byType);
+      return byType;
+    },
+    async nextValue(name) {
+      const doc = await updater.update(`counter:${name}`, (current) => ({
+        kind: 'counter' as const,
+        value: current && current.kind === 'counter' ? current.value + 1 : 0,
+      }));
+      return doc?.value ?? 0;
+    },
+  };
 }

@@ -1,7 +1,7 @@
-// Resource documents: reading a path and its ancestors through the cache, writing them with their guards, counts and tombstones.
+// Resource documents: reading a path and its ancestors through the cache, writing them with their guards, counts, counters and tombstones.
 import type { RecordCache } from './pouch-cache.ts';
-import type { PoolCounts } from './pouch-counts.ts';
 import {
+  countsKey,
   getDoc,
   guardKey,
   highKey,
@@ -15,17 +15,30 @@ import {
   type Db,
   type Doc,
 } from './pouch-documents.ts';
-import type { PutDocument } from './pouch-writes.ts';
+import type { CountChange, LocalCommitter, PutDoc, PutDocument, WriteUnit } from './pouch-writes.ts';
 import { AlreadyExistsError, RevisionConflictError, type ResourceRecord } from './storage.ts';
+import { parentPath } from '../tree/path.ts';
+
+/** How often a removal is tried again when the subtree changed while it was read. */
+const maxRemovalAttempts = 5;
+
+const countChange = (record: ResourceRecord, delta: number): CountChange[] => {
+  const pool = parentPath(record.path);
+  return pool === undefined ? [] : [{ pool, type: record.contentType, hidden: Boolean(record.hidden), restricted: Boolean(record.restricted), delta }];
+};
+
+/**
+ * How resource writes reach the store. Locally, through the one writer: a resource, its guard and its
+ * pool's counts in one atomic batch. Over CouchDB, one document at a time, in an order that errs on the
+ * safe side (a guard before what it guards, and removed after it), with counts derived by a view.
+ */
+type Writer = { local: LocalCommitter } | { remote: PutDocument };
 
 export class ResourceDocuments {
   constructor(
     private readonly db: Db,
-    private readonly put: PutDocument,
+    private readonly writer: Writer,
     private readonly cache: RecordCache,
-    private readonly counts: PoolCounts,
-    /** Over HTTP one request beats several; on LevelDB, parallel gets beat allDocs' iterator per key. */
-    private readonly remote: boolean,
   ) {}
 
   async read(path: string): Promise<ResourceRecord | undefined> {
@@ -45,9 +58,11 @@ export class ResourceDocuments {
       return !cached;
     });
     if (missing.length > 0) {
-      const docs = this.remote
-        ? (await this.db.allDocs({ keys: missing, include_docs: true })).rows.map((row) => ('doc' in row ? row.doc : undefined))
-        : await Promise.all(missing.map((id) => getDoc(this.db, id)));
+      // Over HTTP one request beats several; on LevelDB, parallel gets beat allDocs' iterator per key.
+      const docs =
+        'remote' in this.writer
+          ? (await this.db.allDocs({ keys: missing, include_docs: true })).rows.map((row) => ('doc' in row ? row.doc : undefined))
+          : await Promise.all(missing.map((id) => getDoc(this.db, id)));
       docs.forEach((doc, index) => {
         const id = missing[index] as string;
         if (doc && doc.kind === 'resource') found.set(id, this.cache.rememberResource(id, toResource(doc)));
@@ -56,36 +71,35 @@ export class ResourceDocuments {
     return ids.map((id) => found.get(id));
   }
 
-  async insert(record: ResourceRecord): Promise<ResourceRecord> {
+  async insert(record: ResourceRecord, counter?: { name: string; value: number }): Promise<ResourceRecord> {
     const id = resourceKey(record.path);
-    // The guard goes first: a crash in between leaves a guard too many, which costs a check, never a leak.
-    if (isGuarded(record)) await this.writeGuard(record.path);
-    let rev: string;
+    const docs: PutDoc[] = [];
+    if (isGuarded(record)) docs.push(await this.guardDoc(record.path));
+    docs.push({ _id: id, ...toDoc(record) });
+    let revs: string[];
     try {
-      rev = (await this.put({ _id: id, ...toDoc(record) })).rev;
+      revs = await this.write({ docs, counts: countChange(record, 1), ...(counter ? { counters: [counter] } : {}) });
     } catch (error) {
       if (isStatus(error, 409)) throw new AlreadyExistsError(record.path);
       throw error;
     }
-    await this.counts.countChildren([{ record, delta: 1 }]);
+    const rev = revs.at(-1) as string;
     this.cache.rememberResource(id, toResource({ ...toDoc(record), _rev: rev }));
     return { ...record, revision: rev };
   }
 
+  /** Stores many new resources at once; answers the paths that existed already, which are left as they are. */
   async insertMany(records: readonly ResourceRecord[]): Promise<string[]> {
-    const guards = records.filter(isGuarded).map((record) => ({ _id: guardKey(record.path), kind: 'guard' as const, path: record.path }));
-    if (guards.length > 0) await this.db.bulkDocs(guards);
-    const results = await this.db.bulkDocs(records.map((record) => ({ _id: resourceKey(record.path), ...toDoc(record) })));
-    const existing: string[] = [];
-    const inserted: ResourceRecord[] = [];
-    results.forEach((result, index) => {
-      const record = records[index] as ResourceRecord;
-      this.cache.forget(resourceKey(record.path));
-      if (!('error' in result && result.error)) inserted.push(record);
-      else if (result.status === 409) existing.push(record.path);
-    });
-    await this.counts.countChildren(inserted.map((record) => ({ record, delta: 1 })));
-    return existing;
+    const existing = await this.readMany(records.map((record) => record.path));
+    const fresh = records.filter((_, index) => existing[index] === undefined);
+    const docs: PutDoc[] = [];
+    for (const record of fresh) {
+      if (isGuarded(record)) docs.push(await this.guardDoc(record.path));
+      docs.push({ _id: resourceKey(record.path), ...toDoc(record) });
+    }
+    if (fresh.length > 0) await this.write({ docs, counts: fresh.flatMap((record) => countChange(record, 1)) });
+    for (const record of fresh) this.cache.forget(resourceKey(record.path));
+    return records.filter((_, index) => existing[index] !== undefined).map((record) => record.path);
   }
 
   async replace(record: ResourceRecord): Promise<ResourceRecord> {
@@ -93,46 +107,54 @@ export class ResourceDocuments {
     const before = await this.read(record.path);
     if (!before || before.revision !== record.revision) throw new RevisionConflictError(record.path);
     const id = resourceKey(record.path);
-    if (isGuarded(record) && !isGuarded(before)) await this.writeGuard(record.path);
-    let rev: string;
+    const docs: PutDoc[] = [{ _id: id, _rev: record.revision, ...toDoc(record) }];
+    if (isGuarded(record) && !isGuarded(before)) docs.unshift(await this.guardDoc(record.path));
+    if (!isGuarded(record) && isGuarded(before)) {
+      const guard = await getDoc(this.db, guardKey(record.path));
+      if (guard) docs.push({ _id: guard._id, _rev: guard._rev, _deleted: true } as PutDoc);
+    }
+    const flagsChanged = Boolean(before.hidden) !== Boolean(record.hidden) || Boolean(before.restricted) !== Boolean(record.restricted);
+    let revs: string[];
     try {
-      rev = (await this.put({ _id: id, _rev: record.revision, ...toDoc(record) })).rev;
+      revs = await this.write({ docs, counts: flagsChanged ? [...countChange(before, -1), ...countChange(record, 1)] : [] });
     } catch (error) {
       // Whatever we hold of it is older than what the store has.
       this.cache.forget(id);
       if (isStatus(error, 409)) throw new RevisionConflictError(record.path);
       throw error;
     }
+    const rev = revs[docs.findIndex((doc) => doc._id === id)] as string;
     this.cache.rememberResource(id, toResource({ ...toDoc(record), _rev: rev }));
-    if (!isGuarded(record) && isGuarded(before)) await this.removeGuard(record.path);
-    if (Boolean(before.hidden) !== Boolean(record.hidden) || Boolean(before.restricted) !== Boolean(record.restricted)) {
-      await this.counts.countChildren([
-        { record: before, delta: -1 },
-        { record, delta: 1 },
-      ]);
-    }
     return { ...record, revision: rev };
   }
 
   async removeTree(path: string, keepPath: boolean): Promise<ResourceRecord[]> {
-    const top = await getDoc(this.db, resourceKey(path));
-    if (!top || top.kind !== 'resource') return [];
-    // Every key below a path starts with it, as does every counter, count, session and guard kept for it.
-    const below = await this.db.allDocs({ startkey: path, endkey: `${path}${highKey}`, include_docs: true });
-    const extras = await Promise.all(
-      perPathPrefixes.map((prefix) => this.db.allDocs({ startkey: `${prefix}${path}`, endkey: `${prefix}${path}${highKey}` })),
-    );
-    const removed = [toResource(top), ...below.rows.flatMap((row) => (row.doc && row.doc.kind === 'resource' ? [toResource(row.doc)] : []))];
-    const topChange = keepPath ? { _id: top._id, _rev: top._rev, kind: 'tombstone', path } : { _id: top._id, _rev: top._rev, _deleted: true };
-    const changes = [
-      topChange,
-      ...below.rows.map((row) => ({ _id: row.id, _rev: row.value.rev, _deleted: true })),
-      ...extras.flatMap((page) => page.rows.map((row) => ({ _id: row.id, _rev: row.value.rev, _deleted: true }))),
-    ];
-    await this.db.bulkDocs(changes as unknown as PouchDB.Core.PutDocument<Doc>[]);
-    for (const change of changes) this.cache.forget(change._id);
-    await this.counts.countChildren([{ record: toResource(top), delta: -1 }]);
-    return removed;
+    for (let attempt = 1; ; attempt += 1) {
+      const top = await getDoc(this.db, resourceKey(path));
+      if (!top || top.kind !== 'resource') return [];
+      // Every key below a path starts with it, as does every counter, count, session and guard kept for it.
+      const below = await this.db.allDocs({ startkey: path, endkey: `${path}${highKey}`, include_docs: true });
+      const extras = await Promise.all(
+        perPathPrefixes.map((prefix) => this.db.allDocs({ startkey: `${prefix}${path}`, endkey: `${prefix}${path}${highKey}` })),
+      );
+      const removed = [toResource(top), ...below.rows.flatMap((row) => (row.doc && row.doc.kind === 'resource' ? [toResource(row.doc)] : []))];
+      const topChange = keepPath ? { _id: top._id, _rev: top._rev, kind: 'tombstone', path } : { _id: top._id, _rev: top._rev, _deleted: true };
+      const docs = [
+        topChange,
+        ...below.rows.map((row) => ({ _id: row.id, _rev: row.value.rev, _deleted: true })),
+        ...extras.flatMap((page) => page.rows.map((row) => ({ _id: row.id, _rev: row.value.rev, _deleted: true }))),
+      ] as PutDoc[];
+      try {
+        await this.write({ docs, counts: countChange(toResource(top), -1) });
+      } catch (error) {
+        // Something below changed while it was read: read it again.
+        if (isStatus(error, 409) && attempt < maxRemovalAttempts) continue;
+        throw error;
+      } finally {
+        for (const doc of docs) this.cache.forget(doc._id);
+      }
+      return removed;
+    }
   }
 
   async guardedWithin(path: string): Promise<string[]> {
@@ -143,16 +165,44 @@ export class ResourceDocuments {
       .sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
   }
 
-  private async writeGuard(path: string): Promise<void> {
-    try {
-      await this.put({ _id: guardKey(path), kind: 'guard', path });
-    } catch (error) {
-      if (!isStatus(error, 409)) throw error;
-    }
+  /** A guard as it is to be written: over one left behind (by a crash over CouchDB), at its revision. */
+  private async guardDoc(path: string): Promise<PutDoc> {
+    const stale = await getDoc(this.db, guardKey(path));
+    return { _id: guardKey(path), ...(stale ? { _rev: stale._rev } : {}), kind: 'guard', path };
   }
 
-  private async removeGuard(path: string): Promise<void> {
-    const doc = await getDoc(this.db, guardKey(path));
-    if (doc) await removeIgnoringConflict(this.db, doc._id, doc._rev);
+  private async write(unit: WriteUnit): Promise<string[]> {
+    if ('local' in this.writer) return this.writer.local.write(unit);
+    return this.writeRemote(unit);
+  }
+
+  /**
+   * One document after another, guards first and their removals last, so that a crash in between
+   * leaves a guard too many (a needless check), never a resource unguarded. A removal is one
+   * _bulk_docs request; what it misses of a subtree that changed meanwhile is tried again.
+   */
+  private async writeRemote(unit: WriteUnit): Promise<string[]> {
+    const put = (this.writer as { remote: PutDocument }).remote;
+    const revs: string[] = [];
+    const removals = unit.docs.filter((doc) => doc._deleted || doc.kind === 'tombstone');
+    if (removals.length > 1) {
+      const results = await this.db.bulkDocs(removals as PouchDB.Core.PutDocument<Doc>[]);
+      const conflicted = results.find((result) => 'error' in result && result.error);
+      if (conflicted) throw conflicted;
+      for (const change of unit.counts ?? []) this.cache.forget(countsKey(change.pool));
+      return results.map((result) => (result as PouchDB.Core.Response).rev);
+    }
+    const ordered = [...unit.docs.filter((doc) => !doc._deleted), ...unit.docs.filter((doc) => doc._deleted)];
+    for (const doc of ordered) {
+      if (doc._deleted) {
+        await removeIgnoringConflict(this.db, doc._id, doc._rev as string);
+        revs.push('');
+      } else {
+        revs.push((await put(doc)).rev);
+      }
+    }
+    // This process reads its own writes at once; other processes learn of them from the changes feed.
+    for (const change of unit.counts ?? []) this.cache.forget(countsKey(change.pool));
+    return unit.docs.map((doc) => revs[ordered.indexOf(doc)] as string);
   }
 }

@@ -4,14 +4,14 @@ import memoryAdapter from 'pouchdb-adapter-memory';
 import findPlugin from 'pouchdb-find';
 import { RecordCache } from './pouch-cache.ts';
 import * as claims from './pouch-claims.ts';
-import { PoolCounts } from './pouch-counts.ts';
+import { countsDesign, countsDesignDoc, localCounts, viewCounts, type PoolCounts } from './pouch-counts.ts';
 import { SharedRecords } from './pouch-records.ts';
 import { DocUpdater } from './pouch-updates.ts';
-import { indexDesignDoc, indexField, type Db, type Doc } from './pouch-documents.ts';
+import { getDoc, indexDesignDoc, indexField, isStatus, type Db, type Doc } from './pouch-documents.ts';
 import * as queries from './pouch-query.ts';
 import { ResourceDocuments } from './pouch-resources.ts';
 import * as sessions from './pouch-sessions.ts';
-import { createGroupCommit, type PutDocument } from './pouch-writes.ts';
+import { LocalCommitter, type PutDocument } from './pouch-writes.ts';
 import {
   StorageUnavailableError,
   type ChildQuery,
@@ -62,6 +62,7 @@ export async function openPouchStorage(
     await db.createIndex({ index: { fields: ['parent', indexField(key)], ddoc: indexDesignDoc(key), name: 'by-parent' } });
   }
   const remote = location.adapter === 'http';
+  if (remote) await ensureCountsView(db);
   const storage = new PouchStorage(db, { destroyOnClose: location.adapter === 'memory', cacheSize: options.cacheSize ?? 10_000, remote });
   // Other processes write to a shared CouchDB: its changes feed tells this one what to forget.
   if (remote) storage.cache.follow(db);
@@ -71,8 +72,9 @@ export async function openPouchStorage(
 class PouchStorage implements Storage {
   readonly cache: RecordCache;
   /**
-   * Every one-document write. Local stores group them (pouch-writes.ts); CouchDB takes concurrent
-   * writes by itself, and its per-document errors over _bulk_docs would lack the status a put has.
+   * Every one-document write. Local stores have one writer that groups them with resources, counts and
+   * counters (pouch-writes.ts); CouchDB takes concurrent writes by itself, and its per-document errors
+   * over _bulk_docs would lack the status a put has.
    */
   private readonly put: PutDocument;
   private readonly counts: PoolCounts;
@@ -84,16 +86,24 @@ class PouchStorage implements Storage {
     private readonly options: { destroyOnClose: boolean; cacheSize: number; remote: boolean },
   ) {
     this.cache = new RecordCache(options.cacheSize);
-    this.put = options.remote ? (doc) => db.put(doc) : createGroupCommit(db);
-    const updater = new DocUpdater(db, this.put);
-    this.counts = new PoolCounts(db, updater, this.cache);
-    this.records = new SharedRecords(db, updater);
-    this.resources = new ResourceDocuments(db, this.put, this.cache, this.counts, options.remote);
+    if (options.remote) {
+      this.put = (doc) => db.put(doc);
+      const updater = new DocUpdater(db, this.put);
+      this.counts = viewCounts(db, updater, this.cache);
+      this.records = new SharedRecords(db, updater);
+      this.resources = new ResourceDocuments(db, { remote: this.put }, this.cache);
+    } else {
+      const committer = new LocalCommitter(db);
+      this.put = committer.put;
+      this.counts = localCounts(committer);
+      this.records = new SharedRecords(db, new DocUpdater(db, this.put));
+      this.resources = new ResourceDocuments(db, { local: committer }, this.cache);
+    }
   }
 
   readResource = (path: string) => this.resources.read(path);
   readResources = (paths: readonly string[]) => this.resources.readMany(paths);
-  insertResource = (record: ResourceRecord) => this.resources.insert(record);
+  insertResource = (record: ResourceRecord, options?: { counter?: { name: string; value: number } }) => this.resources.insert(record, options?.counter);
   insertResources = (records: readonly ResourceRecord[]) => this.resources.insertMany(records);
   replaceResource = (record: ResourceRecord) => this.resources.replace(record);
   removeTree = (path: string, options?: { keepPath?: boolean }) => this.resources.removeTree(path, options?.keepPath === true);
@@ -104,7 +114,7 @@ class PouchStorage implements Storage {
   aggregateMatches = (query: ChildQuery, key: string) => queries.aggregateMatches(this.db, query, key);
 
   childCounts = (parent: string) => this.counts.childCounts(parent);
-  incrementCounter = (name: string) => this.counts.incrementCounter(name);
+  nextCounterValue = (name: string) => this.counts.nextValue(name);
 
   claimUnique = (claim: UniqueClaim) => claims.claimUnique(this.db, this.put, claim);
   readUniqueClaim = (scope: string, key: string) => claims.readUniqueClaim(this.db, scope, key);
@@ -127,6 +137,18 @@ class PouchStorage implements Storage {
     this.cache.close();
     if (this.options.destroyOnClose) await this.db.destroy();
     else await this.db.close();
+  }
+}
+
+/** The view that counts children over CouchDB, written where it is missing or out of date. */
+async function ensureCountsView(db: Db): Promise<void> {
+  const existing = (await getDoc(db, countsDesignDoc)) as (PouchDB.Core.IdMeta & PouchDB.Core.GetMeta & { views?: unknown }) | undefined;
+  if (existing && JSON.stringify(existing.views) === JSON.stringify(countsDesign.views)) return;
+  try {
+    await db.put({ ...countsDesign, ...(existing ? { _rev: existing._rev } : {}) } as unknown as PouchDB.Core.PutDocument<Doc>);
+  } catch (error) {
+    // Another process starting at the same time wrote it.
+    if (!isStatus(error, 409)) throw error;
   }
 }
 

@@ -90,8 +90,11 @@ export interface SharedRecord {
 
 export interface Storage {
   readResource(path: string): Promise<ResourceRecord | undefined>;
-  /** Stores a new resource; throws AlreadyExistsError when the path is taken. */
-  insertResource(record: ResourceRecord): Promise<ResourceRecord>;
+  /**
+   * Stores a new resource, counted in its pool's counts; throws AlreadyExistsError when the path is
+   * taken. `counter` is the counter value its name came from, stored with it (see nextCounterValue).
+   */
+  insertResource(record: ResourceRecord, options?: { counter?: { name: string; value: number } }): Promise<ResourceRecord>;
   /** Stores many new resources at once (seeding, imports); answers the paths that existed already. */
   insertResources(records: readonly ResourceRecord[]): Promise<string[]>;
   /** Replaces a resource read at `record.revision`; throws RevisionConflictError if it changed since. */
@@ -119,8 +122,11 @@ export interface Storage {
    * `keepPath`, the path itself is never given to a new resource.
    */
   removeTree(path: string, options?: { keepPath?: boolean }): Promise<ResourceRecord[]>;
-  /** Atomically increments and returns a named counter, starting at 0; safe across processes. */
-  incrementCounter(name: string): Promise<number>;
+  /**
+   * The next value of a named counter, starting at 0, never the same twice while the store is open
+   * and never one that a stored resource's name used (when its insert said so), across processes too.
+   */
+  nextCounterValue(name: string): Promise<number>;
 
   /** Records that a unique value belongs to `owner`; throws AlreadyExistsError with the current claim. */
   claimUnique(claim: UniqueClaim): Promise<UniqueClaim>;

@@ -96,7 +96,6 @@ describe('auth/lockout', function () {
     assert.ok(checked <= 10, `${checked} passwords were checked`);
     // The rest were refused before hashing: locked (429), or beyond the address's share of the hashing queue (503).
     assert.equal(answers.filter((answer) => answer.status === 429 || answer.status === 503).length, 100 - checked);
-    assert.ok(answers.filter((answer) => answer.status === 429).length >= 90);
     if (answers[40]?.status === 200) assert.ok(checked <= 10);
     assert.equal((await attacker.logIn('Anna', password)).status, 429);
   });

@@ -37,7 +37,7 @@ export interface RoundResult {
   restartMs: number;
   /** Writes in flight when it was killed, which it may or may not have kept. */
   inFlight: number;
-  /** The crash pool's count minus the children actually listed. */
+  /** Each pool's count minus the children actually listed: the crash pool's, and the users'. */
   countDrift: number;
 }
 
@@ -48,17 +48,21 @@ interface Acknowledged {
   value: string;
 }
 
-/** The crash rounds' shared state: one data directory that every round kills and restarts. */
+/**
+ * The crash rounds' shared state: one store that every round kills and restarts the server on, an
+ * embedded one in a data directory, or a database on a CouchDB server (`databaseUrl`).
+ */
 export class CrashRig {
   private readonly acknowledged: Acknowledged[] = [];
   private server: ServerProcess | undefined;
   private constructor(
     readonly dataDir: string,
     private readonly port: number,
+    private readonly databaseUrl: string | undefined,
   ) {}
 
-  static async create(): Promise<CrashRig> {
-    return new CrashRig(await mkdtemp(path.join(os.tmpdir(), 'adhocracy-crash-')), await freePort());
+  static async create(options: { databaseUrl?: string } = {}): Promise<CrashRig> {
+    return new CrashRig(await mkdtemp(path.join(os.tmpdir(), 'adhocracy-crash-')), await freePort(), options.databaseUrl);
   }
 
   private get url(): string {
@@ -68,7 +72,13 @@ export class CrashRig {
   /** Starts the server and resolves with the milliseconds until it first answered. */
   private async start(): Promise<number> {
     const started = performance.now();
-    this.server = spawnServer(this.port, { DATA_DIR: this.dataDir, ADMIN_NAME: 'admin', ADMIN_EMAIL: 'admin@example.org', ADMIN_PASSWORD: adminPassword });
+    this.server = spawnServer(this.port, {
+      DATA_DIR: this.dataDir,
+      ...(this.databaseUrl ? { DATABASE_URL: this.databaseUrl } : {}),
+      ADMIN_NAME: 'admin',
+      ADMIN_EMAIL: 'admin@example.org',
+      ADMIN_PASSWORD: adminPassword,
+    });
     for (;;) {
       if (this.server.child.exitCode !== null) throw new Error(`the server exited with ${this.server.child.exitCode}: ${this.server.output()}`);
       if (performance.now() - started > 60_000) throw new Error(`the server did not answer within 60 s: ${this.server.output()}`);
@@ -163,17 +173,21 @@ export class CrashRig {
     return lost;
   }
 
+  /** What the pools' counts say minus what they list, summed over the crash pool and the users' pool. */
   private async countDrift(): Promise<number> {
-    const counted = await fetch(`${this.url}/crash/`).then((response) => response.json() as Promise<{ data: Record<string, { count: number }> }>);
-    const pools = this.acknowledged.filter((write) => write.kind === 'pool').length;
-    let listed = 0;
-    for (let offset = 0; ; offset += 10_000) {
-      const response = await fetch(`${this.url}/crash/?elements=paths&limit=10000&offset=${offset}`);
-      const page = ((await response.json()) as { data: Record<string, { elements: string[] }> }).data[poolSheet]?.elements ?? [];
-      listed += page.length;
-      if (page.length < 10_000) break;
+    let drift = 0;
+    for (const pool of ['/crash/', '/principals/users/']) {
+      const counted = await fetch(`${this.url}${pool}`).then((response) => response.json() as Promise<{ data: Record<string, { count: number }> }>);
+      let listed = 0;
+      for (let offset = 0; ; offset += 10_000) {
+        const response = await fetch(`${this.url}${pool}?elements=paths&limit=10000&offset=${offset}`);
+        const page = ((await response.json()) as { data: Record<string, { elements: string[] }> }).data[poolSheet]?.elements ?? [];
+        listed += page.length;
+        if (page.length < 10_000) break;
+      }
+      drift += (counted.data[poolSheet]?.count ?? 0) - listed;
     }
-    return (counted.data[poolSheet]?.count ?? 0) - Math.max(listed, pools);
+    return drift;
   }
 
   get total(): number {
@@ -183,7 +197,10 @@ export class CrashRig {
   /** Stops the server cleanly, then reads the whole store in this process and lists what breaks the rules. */
   async finish(): Promise<string[]> {
     await this.server?.stop('SIGTERM');
-    const app = await createApp({ config: readConfig({ HASH_CONCURRENCY: '1' }), database: { adapter: 'leveldb', directory: this.dataDir } });
+    const app = await createApp({
+      config: readConfig({ HASH_CONCURRENCY: '1' }),
+      database: this.databaseUrl ? { adapter: 'http', url: this.databaseUrl } : { adapter: 'leveldb', directory: this.dataDir },
+    });
     try {
       return await findStoreViolations(app.services);
     } finally {
@@ -207,12 +224,14 @@ async function main(): Promise<void> {
   const restartLimitMs = Number(process.env.CRASH_RESTART_LIMIT_MS ?? 5_000);
   const rig = await CrashRig.create();
   let lost = 0;
+  let drift = 0;
   const restarts: number[] = [];
   const started = performance.now();
   try {
     for (let round = 0; round < rounds; round += 1) {
       const result = await rig.runRound(round, crashRoundOptions);
       lost += result.lost.length;
+      drift += Math.abs(result.countDrift);
       console.log(
         `round ${round + 1}/${rounds}: ${result.acknowledged} acknowledged (${rig.total} in all), ${result.inFlight} in flight at the kill, ` +
           `restarted in ${Math.round(result.restartMs)} ms, lost ${result.lost.length}${result.lost.length ? `: ${result.lost.slice(0, 5).join(', ')}` : ''}, count drift ${result.countDrift}`,
@@ -225,7 +244,7 @@ async function main(): Promise<void> {
     const violations = await rig.finish();
     console.log(`${rounds} rounds in ${Math.round((performance.now() - started) / 1000)} s: ${rig.total} acknowledged writes, ${lost} lost, ${violations.length} invalid records`);
     for (const violation of violations.slice(0, 20)) console.log(`  ${violation}`);
-    if (lost > 0 || violations.length > 0 || slow > 0) process.exitCode = 1;
+    if (lost > 0 || drift > 0 || violations.length > 0 || slow > 0) process.exitCode = 1;
   } finally {
     await rig.remove();
   }

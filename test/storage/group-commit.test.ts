@@ -1,14 +1,14 @@
-// Group commit: puts that arrive while a batch is written leave together, each checked and answered on its own.
+// The local writer: puts that arrive while a batch is written leave together, each answered on its own; units all or nothing, with their counts.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import PouchDB from 'pouchdb';
 import memoryAdapter from 'pouchdb-adapter-memory';
 import type { Db } from '../../src/storage/pouch-documents.ts';
-import { createGroupCommit } from '../../src/storage/pouch-writes.ts';
+import { LocalCommitter } from '../../src/storage/pouch-writes.ts';
 
 PouchDB.plugin(memoryAdapter);
 
-describe('storage/group commit', () => {
+describe('storage/local writer', () => {
   let db: Db;
   let batches: number[];
   beforeEach(async () => {
@@ -28,7 +28,7 @@ describe('storage/group commit', () => {
   const counter = (id: string, value: number, rev?: string) => ({ _id: id, kind: 'counter' as const, value, ...(rev ? { _rev: rev } : {}) });
 
   it('writes the first put at once and the ones that arrive meanwhile as one batch', async () => {
-    const put = createGroupCommit(db);
+    const { put } = new LocalCommitter(db);
     const written = await Promise.all(Array.from({ length: 10 }, (_, index) => put(counter(`counter:${index}`, index))));
     assert.deepEqual(batches, [1, 9]);
     for (const [index, { rev }] of written.entries()) {
@@ -39,7 +39,7 @@ describe('storage/group commit', () => {
   });
 
   it('fails only the writer whose document conflicts, with the status a put would have', async () => {
-    const put = createGroupCommit(db);
+    const { put } = new LocalCommitter(db);
     const { rev } = await put(counter('counter:a', 1));
     const outcomes = await Promise.allSettled([
       put(counter('counter:b', 1)),
@@ -55,7 +55,7 @@ describe('storage/group commit', () => {
   });
 
   it('keeps writing after a batch failed as a whole, which fails each of its writers', async () => {
-    const put = createGroupCommit(db);
+    const { put } = new LocalCommitter(db);
     const first = put(counter('counter:a', 1));
     // An id PouchDB refuses outright makes the whole bulkDocs call fail.
     const refused = put({ _id: '_bad', kind: 'counter', value: 0 });
@@ -65,5 +65,37 @@ describe('storage/group commit', () => {
     await assert.rejects(alongside);
     await put(counter('counter:c', 1));
     assert.equal((await db.get('counter:c')).kind, 'counter');
+  });
+
+  const resource = (path: string) => ({ _id: `/|${path}`, kind: 'resource' as const, path: `/${path}/`, parent: '/', depth: 1, content_type: 'example.IThing', hidden: false, restricted: false, data: {} });
+  const added = (type = 'example.IThing') => ({ pool: '/', type, hidden: false, restricted: false, delta: 1 });
+
+  it('writes a unit with the counts and counters it changes in one batch, and keeps them in memory', async () => {
+    const committer = new LocalCommitter(db);
+    await Promise.all(['a', 'b', 'c'].map((name, index) => committer.write({ docs: [resource(name)], counts: [added()], counters: [{ name: '/', value: index }] })));
+    assert.deepEqual(batches, [3, 4]);
+    assert.deepEqual(await committer.childCounts('/'), { 'example.IThing': { visible: 3, hidden: 0, restricted: 0 } });
+    const stored = await db.get('counts:/');
+    assert.deepEqual(stored.kind === 'counts' && stored.byType, { 'example.IThing': { visible: 3, hidden: 0, restricted: 0 } });
+    assert.equal((await db.get('counter:/')).kind === 'counter' && ((await db.get('counter:/')) as { value: number }).value, 2);
+    // A new writer on the same store starts from what was stored.
+    const next = new LocalCommitter(db);
+    assert.equal(await next.nextValue('/'), 3);
+    assert.deepEqual(await next.childCounts('/'), { 'example.IThing': { visible: 3, hidden: 0, restricted: 0 } });
+  });
+
+  it('refuses a unit that would conflict before the batch, so that its counts are not changed', async () => {
+    const committer = new LocalCommitter(db);
+    await committer.write({ docs: [resource('a')], counts: [added()] });
+    const outcomes = await Promise.allSettled([
+      committer.write({ docs: [resource('a')], counts: [added()] }),
+      committer.write({ docs: [resource('b')], counts: [added()] }),
+      committer.write({ docs: [resource('b')], counts: [added()] }),
+    ]);
+    assert.deepEqual(outcomes.map((outcome) => outcome.status), ['rejected', 'fulfilled', 'rejected']);
+    assert.equal((outcomes[0] as PromiseRejectedResult).reason.status, 409);
+    assert.deepEqual(await committer.childCounts('/'), { 'example.IThing': { visible: 2, hidden: 0, restricted: 0 } });
+    const stored = await db.get('counts:/');
+    assert.deepEqual(stored.kind === 'counts' && stored.byType, { 'example.IThing': { visible: 2, hidden: 0, restricted: 0 } });
   });
 });

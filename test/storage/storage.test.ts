@@ -163,9 +163,9 @@ for (const backend of backends) {
     });
 
     it('hands out each counter value once, also under concurrency', async () => {
-      const values = await Promise.all(Array.from({ length: 50 }, () => storage.incrementCounter('/pool/')));
+      const values = await Promise.all(Array.from({ length: 50 }, () => storage.nextCounterValue('/pool/')));
       assert.deepEqual([...values].sort((a, b) => a - b), Array.from({ length: 50 }, (_, index) => index));
-      assert.equal(await storage.incrementCounter('/other/'), 0);
+      assert.equal(await storage.nextCounterValue('/other/'), 0);
     });
 
     it('lets only one owner claim a unique value', async () => {
