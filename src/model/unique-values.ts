@@ -1,6 +1,6 @@
 // Unique field values (user names, emails) as claim documents, so the store itself refuses a duplicate.
 import type { Clock } from '../clock.ts';
-import { invalidInput, type ErrorDetail } from '../errors.ts';
+import { ErrorCollector } from '../errors.ts';
 import type { Registry } from '../registry.ts';
 import type { ResourceType } from '../resource-type.ts';
 import type { UniqueNormalization } from '../sheet.ts';
@@ -117,7 +117,7 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
     async prepare(type, current, next, owner) {
       const made: { field: UniqueField; claim: UniqueClaim }[] = [];
       const replaced: UniqueClaim[] = [];
-      const errors: ErrorDetail[] = [];
+      const errors = new ErrorCollector();
       const abandoned = () => Promise.all(made.map(({ field, claim: ours }) => releaseUnlessHeld(field, ours))).then(() => undefined);
       try {
         for (const field of fieldsByType.get(type.id) ?? []) {
@@ -126,7 +126,7 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
           if (key !== undefined && key !== old) {
             const outcome = await claim(field, key, owner);
             if (outcome === 'taken') {
-              errors.push({ location: 'body', name: `data.${field.sheetId}.${field.fieldName}`, description: field.description, code: 'not_unique' });
+              errors.add({ location: 'body', name: `data.${field.sheetId}.${field.fieldName}`, description: field.description, code: 'not_unique' });
             } else {
               made.push({ field, claim: outcome });
             }
@@ -141,9 +141,9 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
         await abandoned();
         throw error;
       }
-      if (errors.length > 0) {
+      if (!errors.isEmpty) {
         await abandoned();
-        throw invalidInput(errors);
+        errors.throwIfAny();
       }
       return {
         committed: async () => {
