@@ -1,4 +1,5 @@
 // Unique field values (user names, emails) as claim documents, so the store itself refuses a duplicate.
+import replaceConfusables from 'unhomoglyph';
 import type { Clock } from '../clock.ts';
 import { ErrorCollector } from '../errors.ts';
 import type { Registry } from '../registry.ts';
@@ -18,10 +19,18 @@ export function normalizeUnique(value: string, how: UniqueNormalization): string
       return value;
     case 'lowercase':
       return value.toLowerCase();
-    case 'nfkc-casefold':
+    case 'skeleton':
       // Upper then lower case folds ß to ss and similar, close to Unicode case folding.
-      return value.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
+      return skeletonOf(value.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC'));
   }
+}
+
+/**
+ * UTS #39's skeleton: NFD, without default-ignorable code points, each character replaced by the
+ * prototype that confusables.txt gives it, and NFD again. Not for display: `m` becomes `rn`.
+ */
+function skeletonOf(value: string): string {
+  return replaceConfusables(value.normalize('NFD').replace(/\p{Default_Ignorable_Code_Point}/gu, '')).normalize('NFD');
 }
 
 interface UniqueField {
