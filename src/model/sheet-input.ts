@@ -12,7 +12,7 @@ export type InputMode = 'create' | 'edit';
 
 /**
  * Returns the sheets as given, lower-cased where a field asks for it, or throws: 403 when the caller
- * may not set a sheet, 400 listing every bad sheet and field otherwise.
+ * may not set a sheet, 400 listing the bad sheets and fields otherwise (the first twenty of them).
  */
 export async function validateSheetInput(options: {
   registry: Registry;
