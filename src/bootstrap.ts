@@ -1,8 +1,10 @@
 // The tree every installation starts with, and the first admin from the configuration.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { anonymous, permissionsSheet } from './auth/permissions.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
-import { userNameScope } from './model/login.ts';
+import { ApiError } from './errors.ts';
+import { userEmailScope, userNameScope } from './model/login.ts';
 import { withDerivedFields } from './model/derived.ts';
 import { nameSheet, type ResourceService } from './model/resources.ts';
 import type { PasswordPolicy } from './auth/passwords.ts';
@@ -12,6 +14,9 @@ import { groupsServiceType, principalsServiceType, usersServiceType, userType } 
 import { rootPoolType } from './resources/pool.ts';
 import { AlreadyExistsError, type Storage } from './storage/storage.ts';
 import { rootPath } from './tree/path.ts';
+
+/** Pauses between looks for the user that a start which won the race for the admin's name or email is writing. */
+const winnerWaits = [5, 10, 20, 50, 100, 200, 500, 1_000, 2_000];
 
 export const usersPoolPath = '/principals/users/';
 
@@ -45,7 +50,11 @@ export async function ensureInitialTree(storage: Storage, registry: Registry, no
   }
 }
 
-/** Registers the configured admin unless a user of that name exists; an existing user is never changed. */
+/**
+ * Registers the configured admin unless a user holds its name or its email (the admin may have renamed
+ * itself since, or somebody took the address); an existing user is never changed. Several processes may
+ * run it at once: the ones that lose the race for the name or email find the winner.
+ */
 export async function ensureAdmin(options: {
   admin: NonNullable<Config['admin']>;
   storage: Storage;
@@ -55,7 +64,12 @@ export async function ensureAdmin(options: {
   passwordPolicy: PasswordPolicy;
 }): Promise<void> {
   const { admin, storage, registry, resources, log, passwordPolicy } = options;
-  if (await resources.findByUnique(userNameScope, admin.name)) return;
+  const holders = async () => {
+    const found = [await resources.findByUnique(userNameScope, admin.name), await resources.findByUnique(userEmailScope, admin.email)];
+    return [...new Set(found.flatMap((user) => (user ? [user.path] : [])))];
+  };
+  const existing = await holders();
+  if (existing.length > 0) return log.info('admin_exists', { accounts: existing });
   const pool = await storage.readResource(usersPoolPath);
   if (!pool) throw new Error(`${usersPoolPath} is missing`);
   const data = await validateSheetInput({
@@ -72,6 +86,17 @@ export async function ensureAdmin(options: {
       [permissionsSheet]: { roles: ['admin'], groups: [] },
     },
   });
-  const { record } = await resources.create({ pool, type: userType, data, principal: anonymous });
-  log.info('admin_created', { account: record.path });
+  try {
+    const { record } = await resources.create({ pool, type: userType, data, principal: anonymous });
+    log.info('admin_created', { account: record.path });
+  } catch (error) {
+    if (!(error instanceof ApiError && error.errors.every((detail) => detail.code === 'not_unique'))) throw error;
+    // Another start claimed the name or email first; its write of the user follows its claim.
+    for (const milliseconds of winnerWaits) {
+      const raced = await holders();
+      if (raced.length > 0) return log.info('admin_exists', { accounts: raced });
+      await sleep(milliseconds);
+    }
+    throw error;
+  }
 }

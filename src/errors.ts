@@ -11,18 +11,63 @@ export interface ErrorDetail {
   code?: string;
 }
 
+/**
+ * The most errors one answer lists, and the longest name or description it carries: enough to correct a
+ * request, and a bound on the answer to a body made of many (or very long) mistakes.
+ */
+export const maxErrorsPerAnswer = 20;
+export const maxErrorTextLength = 1_000;
+
+/** Cuts text to `maxErrorTextLength` characters, never between the two halves of a surrogate pair. */
+function clipErrorText(text: string): string {
+  if (text.length <= maxErrorTextLength) return text;
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(maxErrorTextLength - 2)) ? maxErrorTextLength - 2 : maxErrorTextLength - 1;
+  return `${text.slice(0, end)}…`;
+}
+
 /** An error that the client caused or may see; everything else is a 500 without details. */
 export class ApiError extends Error {
   override name = 'ApiError';
+  readonly errors: readonly ErrorDetail[];
   constructor(
     readonly status: number,
-    readonly errors: readonly ErrorDetail[],
+    errors: readonly ErrorDetail[],
     /** Extra top-level members of the response (410 answers carry `reason`). */
     readonly extra: Readonly<Record<string, unknown>> = {},
     /** Response headers, such as Retry-After. */
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
-    super(errors.map((error) => `${error.location} ${error.name}: ${error.description}`).join('; '));
+    const listed = errors.slice(0, maxErrorsPerAnswer).map((error) => ({ ...error, name: clipErrorText(error.name), description: clipErrorText(error.description) }));
+    super(listed.map((error) => `${error.location} ${error.name}: ${error.description}`).join('; '));
+    this.errors = listed;
+  }
+}
+
+/**
+ * Gathers the errors of one request up to `maxErrorsPerAnswer`; a check over input of any length asks
+ * `isFull` and stops, so that the work, not only the answer, is bounded.
+ */
+export class ErrorCollector {
+  readonly #errors: ErrorDetail[] = [];
+
+  add(...errors: readonly ErrorDetail[]): void {
+    for (const error of errors) {
+      if (this.isFull) return;
+      this.#errors.push(error);
+    }
+  }
+
+  get isFull(): boolean {
+    return this.#errors.length >= maxErrorsPerAnswer;
+  }
+
+  get isEmpty(): boolean {
+    return this.#errors.length === 0;
+  }
+
+  /** Throws an error with this status (400 unless told) listing what was gathered, if anything was. */
+  throwIfAny(status = 400): void {
+    if (!this.isEmpty) throw new ApiError(status, this.#errors);
   }
 }
 

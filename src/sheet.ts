@@ -53,8 +53,12 @@ export type ValueType =
   | 'adhocracy_core.schema.Text'
   | 'adhocracy_core.schema.TimeZoneName';
 
-/** How a unique field's values are compared: the registry keeps one claim per normalized value and scope. */
-export type UniqueNormalization = 'exact' | 'lowercase' | 'nfkc-casefold';
+/**
+ * How a unique field's values are compared: the registry keeps one claim per normalized value and scope.
+ * `skeleton` compares what values look like: the Unicode confusable skeleton (UTS #39) of the value's
+ * case-folded NFKC form, so that `root`, `ROOT` and `root` written with Cyrillic о are one value.
+ */
+export type UniqueNormalization = 'exact' | 'lowercase' | 'skeleton';
 
 export interface FieldDefinition {
   valuetype: ValueType;

@@ -1,5 +1,5 @@
 // References in request data: URLs or paths of existing resources with the right sheet, stored as paths.
-import { invalidInput, type ErrorDetail } from '../errors.ts';
+import { ErrorCollector } from '../errors.ts';
 import { sheetInterface, type Registry } from '../registry.ts';
 import type { FieldDefinition, Sheet } from '../sheet.ts';
 import type { SheetData, Storage } from '../storage/storage.ts';
@@ -14,12 +14,13 @@ export function createReferenceResolver(deps: { storage: Storage; registry: Regi
   const { storage, registry, codec } = deps;
 
   async function resolve(data: SheetData): Promise<SheetData> {
-    const errors: ErrorDetail[] = [];
+    const errors = new ErrorCollector();
     const resolved: SheetData = {};
     for (const [sheetId, fields] of Object.entries(data)) {
       const sheet = registry.sheets.get(sheetId) as Sheet;
       const values: Record<string, unknown> = {};
       for (const [fieldName, value] of Object.entries(fields)) {
+        if (errors.isFull) break;
         const field = sheet.fields[fieldName] as FieldDefinition;
         const name = `data.${sheetId}.${fieldName}`;
         if (field.valuetype === 'adhocracy_core.schema.Reference') values[fieldName] = await resolveReferences(field, value, name, errors);
@@ -28,19 +29,20 @@ export function createReferenceResolver(deps: { storage: Storage; registry: Regi
       }
       resolved[sheetId] = values;
     }
-    if (errors.length > 0) throw invalidInput(errors);
+    errors.throwIfAny();
     return resolved;
   }
 
-  async function resolveReferences(field: FieldDefinition, value: unknown, name: string, errors: ErrorDetail[]) {
+  async function resolveReferences(field: FieldDefinition, value: unknown, name: string, errors: ErrorCollector) {
     const references = field.containertype === 'list' ? (value as unknown[]) : [value];
     const paths: string[] = [];
     for (const reference of references) {
+      if (errors.isFull) break;
       const path = typeof reference === 'string' ? codec.fromReference(reference) : undefined;
       const target = path === undefined ? undefined : await storage.readResource(path);
       const fits = target && (field.targetsheet === undefined || field.targetsheet === sheetInterface || registry.hasSheet(target.contentType, field.targetsheet));
       if (!target || !fits || path === undefined) {
-        errors.push({
+        errors.add({
           location: 'body',
           name,
           description: `${String(reference)} is not a resource with ${field.targetsheet ?? 'a sheet'}`,
@@ -54,7 +56,7 @@ export function createReferenceResolver(deps: { storage: Storage; registry: Regi
   }
 
   /** For lists of objects that each reference a resource in one member (local roles name a principal). */
-  async function resolveMemberReferences(field: FieldDefinition, member: string, value: unknown, name: string, errors: ErrorDetail[]) {
+  async function resolveMemberReferences(field: FieldDefinition, member: string, value: unknown, name: string, errors: ErrorCollector) {
     const items = value as Record<string, unknown>[];
     const paths = await resolveReferences({ ...field, containertype: 'list' }, items.map((item) => item[member]), name, errors);
     return items.map((item, index) => ({ ...item, [member]: (paths as string[])[index] }));

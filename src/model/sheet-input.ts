@@ -2,7 +2,7 @@
 import { validate } from 'class-validator';
 import { checkPasswordPolicy, type PasswordPolicy } from '../auth/passwords.ts';
 import { can } from '../auth/permissions.ts';
-import { ApiError, invalidInput, type ErrorDetail } from '../errors.ts';
+import { ErrorCollector, invalidInput, type ErrorDetail } from '../errors.ts';
 import { isCreatable, isEditable, type Registry } from '../registry.ts';
 import type { ResourceType } from '../resource-type.ts';
 import { isPasswordField, type FieldDefinition, type Role, type Sheet } from '../sheet.ts';
@@ -12,7 +12,7 @@ export type InputMode = 'create' | 'edit';
 
 /**
  * Returns the sheets as given, lower-cased where a field asks for it, or throws: 403 when the caller
- * may not set a sheet, 400 listing every bad sheet and field otherwise.
+ * may not set a sheet, 400 listing the bad sheets and fields otherwise (the first twenty of them).
  */
 export async function validateSheetInput(options: {
   registry: Registry;
@@ -29,51 +29,51 @@ export async function validateSheetInput(options: {
   // A change of nothing would only rewrite the modification date.
   if (mode === 'edit' && Object.keys(data).length === 0) throw invalidInput([bodyError('data', 'data must name at least one sheet to change', 'empty')]);
 
-  const errors: ErrorDetail[] = [];
+  const errors = new ErrorCollector();
   const accepted: SheetData = {};
-  const sheets = Object.entries(data).flatMap(([sheetId, fields]) => {
+  const sheets: { sheet: Sheet; fields: Record<string, unknown> }[] = [];
+  for (const [sheetId, fields] of Object.entries(data)) {
+    if (errors.isFull) break;
     const sheet = registry.sheets.get(sheetId);
     if (!sheet || !registry.hasSheet(type.id, sheetId)) {
-      errors.push(bodyError(`data.${sheetId}`, `${type.id} has no sheet ${sheetId}`, 'unknown_sheet'));
-      return [];
+      errors.add(bodyError(`data.${sheetId}`, `${type.id} has no sheet ${sheetId}`, 'unknown_sheet'));
+    } else if (!isPlainObject(fields)) {
+      errors.add(bodyError(`data.${sheetId}`, 'a sheet must be an object of fields', 'not_an_object'));
+    } else if (mode === 'edit' && Object.keys(fields).length === 0) {
+      errors.add(bodyError(`data.${sheetId}`, 'a sheet given to change must name at least one field', 'empty'));
+    } else {
+      sheets.push({ sheet, fields });
     }
-    if (!isPlainObject(fields)) {
-      errors.push(bodyError(`data.${sheetId}`, 'a sheet must be an object of fields', 'not_an_object'));
-      return [];
-    }
-    if (mode === 'edit' && Object.keys(fields).length === 0) {
-      errors.push(bodyError(`data.${sheetId}`, 'a sheet given to change must name at least one field', 'empty'));
-      return [];
-    }
-    return [{ sheet, fields }];
-  });
+  }
+  // More mistakes than one answer lists: the rest of the body is not worth checking.
+  if (errors.isFull) errors.throwIfAny();
 
   // A sheet nobody may set in this mode is a matter of its fields (400), not of the caller's rights (403).
   const isSettable = mode === 'create' ? isCreatable : isEditable;
-  const denied: ErrorDetail[] = [];
+  const denied = new ErrorCollector();
   for (const { sheet, fields } of sheets) {
     if (!Object.values(sheet.fields).some(isSettable)) continue;
     if (!can(roles, mode === 'create' ? { kind: 'create-sheet', sheet, type, lineage } : { kind: 'edit-sheet', sheet })) {
-      denied.push(forbiddenField(`data.${sheet.id}`, `You may not ${mode === 'create' ? 'set' : 'edit'} ${sheet.id}`));
+      denied.add(forbiddenField(`data.${sheet.id}`, `You may not ${mode === 'create' ? 'set' : 'edit'} ${sheet.id}`));
       continue;
     }
     if (mode === 'create') continue;
     for (const fieldName of Object.keys(fields)) {
+      if (denied.isFull) break;
       const field = Object.hasOwn(sheet.fields, fieldName) ? sheet.fields[fieldName] : undefined;
       if (field && isEditable(field) && !can(roles, { kind: 'edit-field', sheet, field })) {
-        denied.push(forbiddenField(`data.${sheet.id}.${fieldName}`, `You may not edit ${fieldName}`));
+        denied.add(forbiddenField(`data.${sheet.id}.${fieldName}`, `You may not edit ${fieldName}`));
       }
     }
   }
-  if (denied.length > 0) throw new ApiError(403, denied);
+  denied.throwIfAny(403);
 
   for (const { sheet, fields } of sheets) {
-    const result = await validateSheet(sheet, fields, mode, passwordPolicy);
-    errors.push(...result.errors);
-    accepted[sheet.id] = result.values;
+    if (errors.isFull) break;
+    accepted[sheet.id] = await validateSheet(sheet, fields, mode, passwordPolicy, errors);
   }
-  if (mode === 'create') errors.push(...missingMandatoryFields(registry.sheetsOf(type.id), data));
-  if (errors.length > 0) throw invalidInput(errors);
+  if (mode === 'create') errors.add(...missingMandatoryFields(registry.sheetsOf(type.id), data));
+  errors.throwIfAny();
   return accepted;
 }
 
@@ -82,20 +82,21 @@ async function validateSheet(
   fields: Record<string, unknown>,
   mode: InputMode,
   passwordPolicy: PasswordPolicy,
-): Promise<{ values: Record<string, unknown>; errors: ErrorDetail[] }> {
-  const errors: ErrorDetail[] = [];
+  errors: ErrorCollector,
+): Promise<Record<string, unknown>> {
   const values: Record<string, unknown> = {};
   for (const [fieldName, value] of Object.entries(fields)) {
+    if (errors.isFull) return values;
     const name = `data.${sheet.id}.${fieldName}`;
     const field: FieldDefinition | undefined = Object.hasOwn(sheet.fields, fieldName) ? sheet.fields[fieldName] : undefined;
     if (!field) {
-      errors.push(bodyError(name, `${sheet.id} has no field ${fieldName}`, 'unknown_field'));
+      errors.add(bodyError(name, `${sheet.id} has no field ${fieldName}`, 'unknown_field'));
     } else if (field.serverManaged) {
-      errors.push(bodyError(name, `${fieldName} is set by the server and is read-only`, 'read_only'));
+      errors.add(bodyError(name, `${fieldName} is set by the server and is read-only`, 'read_only'));
     } else if (mode === 'create' ? !isCreatable(field) : !isEditable(field)) {
-      errors.push(bodyError(name, `${fieldName} cannot be ${mode === 'create' ? 'set at creation' : 'changed'}`, 'not_editable'));
+      errors.add(bodyError(name, `${fieldName} cannot be ${mode === 'create' ? 'set at creation' : 'changed'}`, 'not_editable'));
     } else if (value === null || value === undefined) {
-      errors.push(bodyError(name, `${fieldName} must not be null`, 'required'));
+      errors.add(bodyError(name, `${fieldName} must not be null`, 'required'));
     } else {
       values[fieldName] = field.lowercase && typeof value === 'string' ? value.toLowerCase() : value;
     }
@@ -106,18 +107,18 @@ async function validateSheet(
   for (const failure of failures) {
     // Decorators apply bottom-up, so the last failed constraint is the one written first (the type check).
     const description = Object.values(failure.constraints ?? {}).at(-1) ?? `${failure.property} is invalid`;
-    errors.push(bodyError(`data.${sheet.id}.${failure.property}`, description, 'invalid_value'));
+    errors.add(bodyError(`data.${sheet.id}.${failure.property}`, description, 'invalid_value'));
     delete values[failure.property];
   }
   for (const [fieldName, value] of Object.entries(values)) {
     const field = sheet.fields[fieldName];
     const problem = field && isPasswordField(field) ? checkPasswordPolicy(String(value), passwordPolicy) : undefined;
     if (problem) {
-      errors.push(bodyError(`data.${sheet.id}.${fieldName}`, `${fieldName} ${problem}`, 'invalid_value'));
+      errors.add(bodyError(`data.${sheet.id}.${fieldName}`, `${fieldName} ${problem}`, 'invalid_value'));
       delete values[fieldName];
     }
   }
-  return { values, errors };
+  return values;
 }
 
 function missingMandatoryFields(sheets: readonly Sheet[], given: Record<string, unknown>): ErrorDetail[] {

@@ -1,6 +1,7 @@
 // Unique field values (user names, emails) as claim documents, so the store itself refuses a duplicate.
+import replaceConfusables from 'unhomoglyph';
 import type { Clock } from '../clock.ts';
-import { invalidInput, type ErrorDetail } from '../errors.ts';
+import { ErrorCollector } from '../errors.ts';
 import type { Registry } from '../registry.ts';
 import type { ResourceType } from '../resource-type.ts';
 import type { UniqueNormalization } from '../sheet.ts';
@@ -18,10 +19,18 @@ export function normalizeUnique(value: string, how: UniqueNormalization): string
       return value;
     case 'lowercase':
       return value.toLowerCase();
-    case 'nfkc-casefold':
+    case 'skeleton':
       // Upper then lower case folds ß to ss and similar, close to Unicode case folding.
-      return value.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
+      return skeletonOf(value.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC'));
   }
+}
+
+/**
+ * UTS #39's skeleton: NFD, without default-ignorable code points, each character replaced by the
+ * prototype that confusables.txt gives it, and NFD again. Not for display: `m` becomes `rn`.
+ */
+function skeletonOf(value: string): string {
+  return replaceConfusables(value.normalize('NFD').replace(/\p{Default_Ignorable_Code_Point}/gu, '')).normalize('NFD');
 }
 
 interface UniqueField {
@@ -117,7 +126,7 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
     async prepare(type, current, next, owner) {
       const made: { field: UniqueField; claim: UniqueClaim }[] = [];
       const replaced: UniqueClaim[] = [];
-      const errors: ErrorDetail[] = [];
+      const errors = new ErrorCollector();
       const abandoned = () => Promise.all(made.map(({ field, claim: ours }) => releaseUnlessHeld(field, ours))).then(() => undefined);
       try {
         for (const field of fieldsByType.get(type.id) ?? []) {
@@ -126,7 +135,7 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
           if (key !== undefined && key !== old) {
             const outcome = await claim(field, key, owner);
             if (outcome === 'taken') {
-              errors.push({ location: 'body', name: `data.${field.sheetId}.${field.fieldName}`, description: field.description, code: 'not_unique' });
+              errors.add({ location: 'body', name: `data.${field.sheetId}.${field.fieldName}`, description: field.description, code: 'not_unique' });
             } else {
               made.push({ field, claim: outcome });
             }
@@ -141,9 +150,9 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
         await abandoned();
         throw error;
       }
-      if (errors.length > 0) {
+      if (!errors.isEmpty) {
         await abandoned();
-        throw invalidInput(errors);
+        errors.throwIfAny();
       }
       return {
         committed: async () => {

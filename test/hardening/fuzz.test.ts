@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { ids, registrationBody, startTestApp, type TestApp } from '../support/test-app.ts';
 import { exchangeProblem, StatusTally } from './answers.ts';
-import { bodyBytes, bodyRequest, headerNoise, methods, mutated, nastyHeaderValue, nastyString, nastyTree, pathTarget, queryString, type GeneratedRequest } from './generators.ts';
+import { bodyBytes, bodyRequest, headerNoise, lookAlike, methods, mutated, nastyHeaderValue, nastyString, nastyTree, pathTarget, queryString, type GeneratedRequest } from './generators.ts';
 import { listenOn, type Listening } from './listen.ts';
 import { buildRawRequest, sendRaw } from './raw-http.ts';
 import { findStoreViolations } from './store-rules.ts';
@@ -106,6 +106,8 @@ describe('hardening/generated bad input', function () {
   const plausibleName = fc.oneof(
     { weight: 4, arbitrary: fc.stringMatching(/^[A-Z][a-z]{1,8}( [A-Z][a-z]{1,8})?$/) },
     { weight: 1, arbitrary: fc.constantFrom('Fuzz User', 'fuzz user', 'ＦＵＺＺ ＵＳＥＲ', 'Fuzz\u00a0User', 'admin', 'ADMIN', 'Ádmin', 'A\u0301dmin') },
+    // Names that look like the registered ones: confusable letters, other cases, invisible characters.
+    { weight: 2, arbitrary: fc.oneof(lookAlike('Fuzz User'), lookAlike('admin')) },
     { weight: 2, arbitrary: nastyString },
   );
   const plausibleEmail = fc.oneof(

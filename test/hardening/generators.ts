@@ -1,4 +1,5 @@
 // fast-check generators of bad requests: mutated and random JSON, raw bytes, content types, headers, framing, query strings.
+import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import type { RawRequestParts } from './raw-http.ts';
 
@@ -50,7 +51,31 @@ const specialStrings = [
   'prototype', '_id', '"', '\\', '\\u0000', '<script>alert(1)</script>', '${process.env}', '{{x}}', 'NaN', 'null', 'undefined',
   'true', '0', '-1', 'A'.repeat(100), 'A'.repeat(101), 'a'.repeat(254), 'x'.repeat(1025), 'meta_api', 'sessions', 'login_username',
   '😀', '👩‍👩‍👧', '\ud800', '\udfff', 'a\ud83d', '\ude00b', 'Europe/Berlin', 'UTC', 'admin', 'moderator', 'emperor',
+  'ro\u200bot', '\u202eroot', 'r\u043e\u043et', 'R\u041e\u041eT', 'ro\u0000ot', 'ro\u001bot', 'root\uff20example.org', 'root\ufe6bexample.org',
+  'ro\u2066ot', 'ro\u00adot', 'ro\u3164ot', 'ro\ufe0fot', '\u{1d42b}\u{1d428}\u{1d428}\u{1d42d}', 'carrnen', 'carmen',
 ];
+
+/** Characters that are not seen, or that reorder what follows: zero-width, bidi, fillers, variation selectors, controls. */
+const invisibleCharacters = ['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u202e', '\u2066', '\u200f', '\u061c', '\u00ad', '\u034f', '\u3164', '\u115f', '\ufe0f', '\u180e', '\u0000', '\u001b', '\u007f', '\u0085'];
+
+/** For each character, the characters that Unicode's confusables.txt maps to it: Cyrillic о for o, and so on. */
+const twinsOf = new Map<string, string[]>();
+for (const [source, prototype] of Object.entries(createRequire(import.meta.url)('unhomoglyph/data.json') as Record<string, string>)) {
+  twinsOf.set(prototype, [...(twinsOf.get(prototype) ?? []), source]);
+}
+
+/** `name` with some characters swapped for look-alikes, in any case, sometimes with an invisible character inside. */
+export function lookAlike(name: string): fc.Arbitrary<string> {
+  const characters = [...name].map((character) => {
+    const twins = [...new Set([character, character.toUpperCase(), ...(twinsOf.get(character) ?? []), ...(twinsOf.get(character.toUpperCase()) ?? [])])];
+    return fc.oneof({ weight: 3, arbitrary: fc.constant(character) }, { weight: 1, arbitrary: fc.constantFrom(...twins) });
+  });
+  const invisible = fc.option(fc.tuple(fc.nat(name.length), fc.constantFrom(...invisibleCharacters)), { freq: 3 });
+  return fc.tuple(fc.tuple(...characters), invisible).map(([chosen, inserted]) => {
+    if (inserted) chosen.splice(inserted[0], 0, inserted[1]);
+    return chosen.join('');
+  });
+}
 
 /** Strings that break assumptions: control and format characters, lone surrogates, confusables, very long ones. */
 export const nastyString: fc.Arbitrary<string> = fc.oneof(

@@ -72,7 +72,7 @@ for (const store of stores) {
         const holders = new Map<string, string>();
         for (const user of [...users, ...registered]) {
           const name = await nameOf(user);
-          const key = normalizeUnique(name, 'nfkc-casefold');
+          const key = normalizeUnique(name, 'skeleton');
           if (holders.has(key)) problems.push(`round ${round}: ${name} is held by ${holders.get(key)} and ${user}`);
           holders.set(key, user);
           const claim = await t.app.services.storage.readUniqueClaim(nameScope, key);

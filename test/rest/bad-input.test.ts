@@ -1,5 +1,6 @@
 // Every kind of bad input gets a 4xx in the error envelope naming the field, and nothing is written.
 import assert from 'node:assert/strict';
+import { ApiError, maxErrorTextLength } from '../../src/errors.ts';
 import { ids, registrationBody, startTestApp, type TestApp } from '../support/test-app.ts';
 
 const admin = { ADMIN_NAME: 'admin', ADMIN_EMAIL: 'admin@example.org', ADMIN_PASSWORD: 'admin-password' };
@@ -163,5 +164,58 @@ describe('rest/bad input', () => {
     (body.data[ids.password] as Record<string, unknown>).password = 'short';
     await expectRejected(register(body), 400, `data.${ids.password}.password`);
     await t.http.post('/principals/users').send(registrationBody('Bert', 'bert@example.org')).expect(200);
+  });
+});
+
+describe('rest/bad input: the size of an error answer', () => {
+  let t: TestApp;
+  before(async () => {
+    // The default body limit (1 MB), so that a body of many small mistakes is read whole.
+    t = await startTestApp();
+  });
+  after(async () => {
+    await t.close();
+  });
+
+  /** 100,000 distinct short keys, as a JSON object's members with empty objects as values: about 950 KB. */
+  const manyMembers = () =>
+    Array.from({ length: 100_000 }, (_, index) => `"${index.toString(36)}":{}`).join(',');
+
+  async function expectTwentyErrors(body: string, name: (error: { name: string }) => boolean) {
+    assert.ok(body.length > 900_000, `the body has ${body.length} bytes`);
+    const response = await t.http.post('/principals/users').set('Content-Type', 'application/json').send(body);
+    assert.equal(response.status, 400);
+    assert.equal(response.body.status, 'error');
+    assert.equal(response.body.errors.length, 20);
+    assert.ok(response.body.errors.every(name), JSON.stringify(response.body.errors[0]));
+    assert.ok(response.text.length < 8_000, `the answer has ${response.text.length} bytes`);
+  }
+
+  it('lists at most 20 of 100,000 unknown sheets', async () => {
+    await expectTwentyErrors(`{"content_type": "${ids.user}", "data": {${manyMembers()}}}`, (error) => error.name.startsWith('data.'));
+  });
+
+  it('lists at most 20 of 100,000 unknown fields of one sheet', async () => {
+    await expectTwentyErrors(`{"content_type": "${ids.user}", "data": {"${ids.userBasic}": {${manyMembers()}}}}`, (error) => error.name.startsWith(`data.${ids.userBasic}.`));
+  });
+
+  it('lists at most 20 of 100,000 unknown members of the body', async () => {
+    await expectTwentyErrors(`{${manyMembers()}}`, (error) => !error.name.startsWith('data.'));
+  });
+
+  it('cuts a very long name or description short', async () => {
+    const key = `x.${'y'.repeat(500_000)}`;
+    const response = await t.http.post('/principals/users').send({ content_type: ids.user, data: { [key]: {} } });
+    assert.equal(response.status, 400);
+    assert.ok(response.text.length < 8_000, `the answer has ${response.text.length} bytes`);
+    assert.ok(response.body.errors[0].name.startsWith('data.x.yyy'));
+  });
+
+  it('never cuts a character in half', () => {
+    for (const prefix of ['', 'x']) {
+      const [error] = new ApiError(400, [{ location: 'body', name: `${prefix}${'😀'.repeat(maxErrorTextLength)}`, description: 'd' }]).errors;
+      assert.ok(error && error.name.length <= maxErrorTextLength && error.name.endsWith('…'));
+      assert.doesNotMatch(error.name, /\p{Surrogate}/u);
+    }
   });
 });

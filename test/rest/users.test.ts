@@ -46,6 +46,17 @@ describe('rest/users', () => {
       ['anna\tmüller', 'a tab'],
       ['anna\nmüller', 'a newline'],
       ['anna  müller', 'two spaces'],
+      ['ro\u200bot', 'a zero-width space'],
+      ['\u202eroot', 'a right-to-left override'],
+      ['ro\u2066ot', 'a bidi isolate'],
+      ['ro\u00adot', 'a soft hyphen'],
+      ['ro\u0000ot', 'NUL'],
+      ['ro\u001bot', 'ESC'],
+      ['ro\u007fot', 'DEL'],
+      ['ro\u3164ot', 'a Hangul filler'],
+      ['ro\ufe0fot', 'a variation selector'],
+      ['root\uff20example.org', 'a full-width @'],
+      ['root\ufe6bexample.org', 'a small @'],
     ];
     for (const [name, what] of badNames) {
       it(`rejects a name with ${what}`, async () => {
@@ -77,6 +88,26 @@ describe('rest/users', () => {
             code: 'not_unique',
           },
         ]);
+      }
+    });
+
+    it('refuses a name that only looks like a registered one', async () => {
+      await t.http.post('/principals/users').send(registrationBody('root', 'root@example.org')).expect(200);
+      // Cyrillic о, Cyrillic capitals, Greek ο, mathematical bold, and a mix of them.
+      for (const twin of ['r\u043e\u043et', 'R\u041e\u041eT', 'r\u03bf\u03bft', '\u{1d42b}\u{1d428}\u{1d428}\u{1d42d}', 'r\u043eot']) {
+        const response = await t.http.post('/principals/users').send(registrationBody(twin, `${Math.random()}@example.org`)).expect(400);
+        assert.equal(response.body.errors[0].code, 'not_unique', twin);
+      }
+      await t.http.post('/principals/users').send(registrationBody('rooted', 'rooted@example.org')).expect(200);
+    });
+
+    it('stores a name as given and logs in by it, whatever it looks like', async () => {
+      const registered = await t.http.post('/principals/users').send(registrationBody('Carmen', 'carmen@example.org')).expect(200);
+      const seen = await t.http.get(new URL(registered.body.path).pathname).expect(200);
+      assert.equal(seen.body.data[ids.userBasic].name, 'Carmen');
+      for (const name of ['Carmen', 'CARMEN', 'Carrnen']) {
+        const login = await t.http.post('/login_username').send({ name, password: 'EckVocUbs3' }).expect(200);
+        assert.equal(login.body.user_path, registered.body.path, name);
       }
     });
 
