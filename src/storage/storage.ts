@@ -47,6 +47,28 @@ export interface ChildQuery {
   isListable?: (record: ResourceRecord) => boolean;
   /** Paths of resources that are left out together with everything below them (deep queries only). */
   excludedSubtrees?: ReadonlySet<string>;
+  /** How many stored resources the query may read, shared with the other queries of the same request. */
+  budget?: ScanBudget;
+}
+
+/**
+ * A bound on the stored resources that the queries of one request read, matching or not: a query that
+ * would read one more throws ScanLimitError instead. The budget only counts; the caller sets the bound.
+ */
+export class ScanBudget {
+  private used = 0;
+  constructor(readonly limit: number) {}
+
+  /** How many more may be read. */
+  get remaining(): number {
+    return this.limit - this.used;
+  }
+
+  /** Counts one resource read; throws ScanLimitError when that is one more than the limit. */
+  spend(): void {
+    this.used += 1;
+    if (this.used > this.limit) throw new ScanLimitError(this.limit);
+  }
 }
 
 export interface ChildCounts {
@@ -158,6 +180,14 @@ export class RevisionConflictError extends Error {
   override name = 'RevisionConflictError';
   constructor(readonly key: string) {
     super(`changed meanwhile: ${key}`);
+  }
+}
+
+/** A query would read more stored resources than its budget allows. */
+export class ScanLimitError extends Error {
+  override name = 'ScanLimitError';
+  constructor(readonly limit: number) {
+    super(`the query would read more than ${limit} resources`);
   }
 }
 
