@@ -107,14 +107,16 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 
 function url(env: Env, name: string, fallback: string): string {
   const raw = env[name] || fallback;
+  // A URL may carry a password, which must not end up in a message.
+  const shown = raw.includes('@') ? 'the value given (not shown, since it may hold a password)' : JSON.stringify(raw);
   let parsed: URL;
   try {
     parsed = new URL(raw);
   } catch {
-    throw new ConfigError(`${name} must be an absolute http(s) URL, not ${JSON.stringify(raw)}`);
+    throw new ConfigError(`${name} must be an absolute http(s) URL, not ${shown}`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ConfigError(`${name} must be an http(s) URL, not ${JSON.stringify(raw)}`);
+    throw new ConfigError(`${name} must be an http(s) URL, not ${shown}`);
   }
   return raw.replace(/\/+$/, '');
 }

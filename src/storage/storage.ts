@@ -191,7 +191,17 @@ export class ScanLimitError extends Error {
   }
 }
 
-/** The store cannot be opened or reached. */
+/** Why the store cannot be used: another process holds its lock, it does not answer, or it refused. */
+export type UnavailableReason = 'locked' | 'unreachable' | 'failed';
+
+/** The store cannot be opened or reached. Its message never holds credentials. */
 export class StorageUnavailableError extends Error {
   override name = 'StorageUnavailableError';
+  constructor(
+    message: string,
+    readonly reason: UnavailableReason,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
