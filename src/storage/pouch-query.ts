@@ -11,7 +11,7 @@ import type { ChildQuery, IndexFilter, IndexValue, ResourceRecord, ScanBudget } 
 const batchSize = 200;
 
 /** A batch no larger than the budget allows, plus one to tell whether it was exceeded. */
-const batchWithin = (size: number, budget: ScanBudget | undefined) => (budget ? Math.min(size, budget.remaining + 1) : size);
+const fitBatch = (size: number, budget: ScanBudget | undefined) => (budget ? Math.min(size, budget.remaining + 1) : size);
 
 /** CouchDB's collation for the value kinds we index: null, false, true, numbers, strings. */
 export function compareValues(a: IndexValue | undefined, b: IndexValue | undefined): number {
@@ -120,7 +120,7 @@ async function queryIndexedPage(db: Db, query: ChildQuery, sort: { key: string; 
   let matched = 0;
   for (let skip = 0; ; ) {
     if (skip > 0) await setImmediate();
-    const size = batchWithin(pageBatch, query.budget);
+    const size = fitBatch(pageBatch, query.budget);
     const result = await db.find({
       selector: indexOnlySelector(query),
       sort: [{ parent: direction }, { [indexField(sort.key)]: direction }],
@@ -172,7 +172,7 @@ async function scanDescendants(db: Db, query: ChildQuery, take: (doc: QueriedDoc
   let options: PouchDB.Core.AllDocsWithinRangeOptions = { ...range, include_docs: true };
   for (let first = true; ; first = false) {
     if (!first) await setImmediate();
-    const size = batchWithin(batchSize, query.budget);
+    const size = fitBatch(batchSize, query.budget);
     const page = await db.allDocs({ ...options, limit: size });
     for (const row of page.rows) {
       query.budget?.spend();

@@ -30,7 +30,7 @@ export type PouchLocation =
   | { adapter: 'http'; url: string };
 
 /** Where the store is, for messages: a URL without its credentials, which are never printed. */
-export function describeLocation(location: PouchLocation): string {
+function describeLocation(location: PouchLocation): string {
   if (location.adapter === 'leveldb') return location.directory;
   if (location.adapter === 'memory') return location.name;
   try {
@@ -78,7 +78,7 @@ export async function openPouchStorage(location: PouchLocation, options: OpenOpt
     since = (await db.info()).update_seq;
   } catch (error) {
     if (error instanceof StorageUnavailableError) throw error;
-    throw failedToOpen(location, where, error);
+    throw explainOpenFailure(location, where, error);
   }
   for (const key of options.indexKeys ?? []) {
     await db.createIndex({ index: { fields: ['parent', indexField(key)], ddoc: indexDesignDoc(key), name: 'by-parent' } });
@@ -90,14 +90,11 @@ export async function openPouchStorage(location: PouchLocation, options: OpenOpt
 }
 
 /** LevelDB's lock held by another process, or any other failure, in a message without credentials. */
-function failedToOpen(location: PouchLocation, where: string, error: unknown): StorageUnavailableError {
+function explainOpenFailure(location: PouchLocation, where: string, error: unknown): StorageUnavailableError {
   let detail = describe(error);
-  if (location.adapter === 'http') {
-    const { username, password } = new URL(location.url);
-    for (const secret of [password, username].filter((part) => part.length > 0)) {
-      detail = detail.split(secret).join('***').split(decodeURIComponent(secret)).join('***');
-    }
-  }
+  // PouchDB leaves credentials out of its messages; should any message quote them, they go here.
+  const password = location.adapter === 'http' ? new URL(location.url).password : '';
+  if (password) detail = detail.split(password).join('***').split(decodeURIComponent(password)).join('***');
   // LevelDB: "IO error: lock <dir>/store/LOCK: Resource temporarily unavailable".
   const isLocked = location.adapter === 'leveldb' && /\block\b.*(temporarily unavailable|already held)/i.test(detail);
   return new StorageUnavailableError(`cannot open the database at ${where}: ${detail}`, isLocked ? 'locked' : 'failed', { cause: error });

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import diagnostics from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import { createLogger } from '../../src/log.ts';
+import { openPouchStorage } from '../../src/storage/pouchdb.ts';
+import { StorageUnavailableError } from '../../src/storage/storage.ts';
 import { startCouchServer, type CouchServer } from '../support/couch-server.ts';
 import { ids, startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -67,7 +69,7 @@ describe('storage/outage of the CouchDB server', function () {
   const eventsOf = (event: string) => logged().filter((line) => line.event === event);
 
   /** The requests to the store that a GET makes; none when everything it reads is in the cache. */
-  async function storeRequestsOfGet(path: string): Promise<string[]> {
+  async function listStoreRequestsOfGet(path: string): Promise<string[]> {
     await t.http.get(path).expect(200);
     storeRequests = [];
     await t.http.get(path).expect(200);
@@ -79,7 +81,8 @@ describe('storage/outage of the CouchDB server', function () {
     const createPool = (name: string) =>
       t.http.post('/').set('X-User-Token', token).send({ content_type: ids.basicPool, data: { [ids.name]: { name }, [ids.title]: { title: name } } });
     await createPool('park').expect(200);
-    assert.deepEqual(await storeRequestsOfGet('/park/'), [], 'a repeated GET reads from the cache');
+    // The feed reports this process's own writes too, and each report evicts: wait until they are through.
+    await waitFor('a repeated GET reads from the cache', async () => (await listStoreRequestsOfGet('/park/')).length === 0, 5_000);
 
     await couch.halt();
     await waitFor('the outage is noticed', async () => (await t.http.get('/park/')).status !== 200);
@@ -111,7 +114,7 @@ describe('storage/outage of the CouchDB server', function () {
     await waitFor('requests are answered again', async () => (await t.http.get('/park/')).status === 200);
     await waitFor('the return is logged', () => eventsOf('storage_available').length > 0);
     // The cache is back: a repeated GET reads nothing from the store again.
-    await waitFor('reads come from the cache again', async () => (await storeRequestsOfGet('/park/')).length === 0);
+    await waitFor('reads come from the cache again', async () => (await listStoreRequestsOfGet('/park/')).length === 0);
     const title = async () => (await t.http.get('/park/').expect(200)).body.data[ids.title].title as string;
     assert.equal(await title(), 'park');
 
@@ -129,5 +132,17 @@ describe('storage/outage of the CouchDB server', function () {
     assert.equal(eventsOf('storage_available').length, 1, lines.join(''));
     assert.ok(!lines.join('').includes(couchPassword), 'the password of the database URL is in the log');
     assert.ok(!printed.join('').includes(couchPassword), 'the password of the database URL was printed');
+  });
+
+  it('names a database that refuses its credentials at opening, without repeating them', async () => {
+    const wrongPassword = 'wrong-and-never-printed-91c0';
+    const url = `${couch.url.replace('http://', `http://${couchAdmin}:${wrongPassword}@`)}/refused`;
+    await assert.rejects(openPouchStorage({ adapter: 'http', url }), (error: unknown) => {
+      assert.ok(error instanceof StorageUnavailableError, String(error));
+      assert.equal(error.reason, 'failed');
+      assert.ok(error.message.includes(`${couch.url}/refused`), error.message);
+      assert.ok(!error.message.includes(wrongPassword) && !error.message.includes(couchAdmin), error.message);
+      return true;
+    });
   });
 });
