@@ -21,6 +21,7 @@ import { createRequestLog } from './rest/request-log.ts';
 import { routes, viewNames } from './rest/routes.ts';
 import type { Services } from './rest/services.ts';
 import { openPouchStorage, type PouchLocation } from './storage/pouchdb.ts';
+import { StorageUnavailableError } from './storage/storage.ts';
 import { createPathCodec } from './tree/path.ts';
 
 export const defaultSheetsDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'sheets');
@@ -50,7 +51,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     resourceTypes: builtinResourceTypes,
     reservedNames: viewNames,
   });
-  const storage = await openPouchStorage(options.database, { indexKeys: [...registry.indexedFields.keys()] });
+  const storage = await openPouchStorage(options.database, {
+    indexKeys: [...registry.indexedFields.keys()],
+    onAvailabilityChange: (answering, cause) => (answering ? log.info('storage_available') : log.error('storage_unavailable', { cause })),
+  });
+  // An outage is logged when it starts and ends (above), not again by every write it makes fail.
+  const logFailure = (event: string) => (error: unknown) => error instanceof StorageUnavailableError || log.error(event, describeError(error));
   const codec = createPathCodec(config.publicUrl);
   const hasher = createPasswordHasher({
     params: config.argon2,
@@ -63,7 +69,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock,
     policy: config.sessions,
     usersPool: usersPoolPath,
-    onBackgroundError: (error) => log.error('session_touch_failed', describeError(error)),
+    onBackgroundError: logFailure('session_touch_failed'),
   });
   const onEvent = (event: string, fields: Record<string, unknown>) => log.info(event, fields);
   const passwords = createPasswords(registry, hasher);
@@ -101,7 +107,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const sweeper = setInterval(() => {
     sessions.sweep().then(
       (deleted) => deleted > 0 && log.info('sessions_swept', { deleted }),
-      (error: unknown) => log.error('session_sweep_failed', describeError(error)),
+      logFailure('session_sweep_failed'),
     );
     lockout.sweep().then(
       (deleted) => deleted > 0 && log.info('lockout_counts_swept', { deleted }),

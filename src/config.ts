@@ -31,6 +31,8 @@ export interface Config {
   admin: { name: string; email: string; password: string } | undefined;
   /** Seconds a request may take to arrive in full before the socket is closed. */
   requestTimeoutSeconds: number;
+  /** How many stored resources the pool queries of one request may read, for users and anonymous callers. */
+  queryScanLimit: { user: number; anonymous: number };
 }
 
 export class ConfigError extends Error {
@@ -48,6 +50,11 @@ export function readConfig(env: Env = process.env): Config {
   const adminSettings = [adminName, adminEmail, adminPassword].filter((value) => value !== undefined && value !== '');
   if (adminSettings.length !== 0 && adminSettings.length !== 3) {
     throw new ConfigError('ADMIN_NAME, ADMIN_EMAIL and ADMIN_PASSWORD go together: set all three or none');
+  }
+  const queryScanLimit = integer(env, 'QUERY_SCAN_LIMIT', 10_000, 1, 10_000_000);
+  const queryScanLimitAnonymous = integer(env, 'QUERY_SCAN_LIMIT_ANONYMOUS', Math.min(1_000, queryScanLimit), 1, 10_000_000);
+  if (queryScanLimitAnonymous > queryScanLimit) {
+    throw new ConfigError(`QUERY_SCAN_LIMIT_ANONYMOUS must not be above QUERY_SCAN_LIMIT (${queryScanLimit}), not ${queryScanLimitAnonymous}`);
   }
   return {
     port,
@@ -90,6 +97,7 @@ export function readConfig(env: Env = process.env): Config {
     sweepSeconds: integer(env, 'SESSION_SWEEP_SECONDS', 3600, 10, 7 * 86400),
     admin: adminSettings.length === 3 ? { name: adminName!, email: adminEmail!, password: adminPassword! } : undefined,
     requestTimeoutSeconds: integer(env, 'REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
+    queryScanLimit: { user: queryScanLimit, anonymous: queryScanLimitAnonymous },
   };
 }
 
@@ -104,14 +112,16 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 
 function url(env: Env, name: string, fallback: string): string {
   const raw = env[name] || fallback;
+  // A URL may carry a password, which must not end up in a message.
+  const shown = raw.includes('@') ? 'the value given (not shown, since it may hold a password)' : JSON.stringify(raw);
   let parsed: URL;
   try {
     parsed = new URL(raw);
   } catch {
-    throw new ConfigError(`${name} must be an absolute http(s) URL, not ${JSON.stringify(raw)}`);
+    throw new ConfigError(`${name} must be an absolute http(s) URL, not ${shown}`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ConfigError(`${name} must be an http(s) URL, not ${JSON.stringify(raw)}`);
+    throw new ConfigError(`${name} must be an http(s) URL, not ${shown}`);
   }
   return raw.replace(/\/+$/, '');
 }

@@ -66,11 +66,18 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/** What to check, by why the store could not be used. */
+const storageHints: Record<StorageUnavailableError['reason'], string> = {
+  locked: 'Is another server already using this data directory?',
+  unreachable: 'Is the database server running and reachable at DATABASE_URL?',
+  failed: 'Check DATA_DIR or DATABASE_URL, and the permissions and credentials they need.',
+};
+
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`Configuration error: ${error.message}\n`);
   } else if (error instanceof StorageUnavailableError) {
-    process.stderr.write(`${error.message}\nIs another server already using this data directory?\n`);
+    process.stderr.write(`${error.message}\n${storageHints[error.reason]}\n`);
   } else {
     process.stderr.write(`Could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }

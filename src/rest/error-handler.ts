@@ -17,6 +17,13 @@ function fromHttpError(error: { status?: unknown; statusCode?: unknown }): ApiEr
   return new ApiError(status, [{ location: 'url', name: 'request', description: 'The request could not be read', code: 'bad_request' }]);
 }
 
+const storageUnavailable = new ApiError(
+  503,
+  [{ location: 'internal', name: 'storage', description: 'The database is not available; try again later', code: 'storage_unavailable' }],
+  {},
+  { 'Retry-After': '5' },
+);
+
 export function createErrorHandler(log: Logger): ErrorRequestHandler {
   return (error: unknown, request, response, next) => {
     if (response.headersSent) return next(error);
@@ -26,11 +33,9 @@ export function createErrorHandler(log: Logger): ErrorRequestHandler {
     if (error instanceof ApiError) return sendError(response, error);
     const fromHttp = typeof error === 'object' && error !== null ? fromHttpError(error) : undefined;
     if (fromHttp) return sendError(response, fromHttp);
+    // The storage reports an outage once when it starts and once when it ends, not with every request.
+    if (error instanceof StorageUnavailableError) return sendError(response, storageUnavailable);
     const requestId = response.getHeader(requestIdHeader);
-    if (error instanceof StorageUnavailableError) {
-      log.error('storage_unavailable', { request_id: requestId, ...describeError(error) });
-      return sendError(response, new ApiError(503, [{ location: 'internal', name: 'storage', description: 'The database is not available', code: 'unavailable' }], {}, { 'Retry-After': '5' }));
-    }
     log.error('internal_error', { request_id: requestId, method: request.method, path: request.path, ...describeError(error) });
     sendError(response, new ApiError(500, [{ location: 'internal', name: 'server', description: 'Internal server error', code: 'internal' }]));
   };

@@ -1,11 +1,17 @@
 // What a pool GET lists, counts and aggregates: only what the caller may see through every pool on the way down.
+import { setImmediate } from 'node:timers/promises';
 import { enter, type Access } from '../auth/access.ts';
 import { canSeeHidden } from '../auth/permissions.ts';
+import type { Config } from '../config.ts';
+import { badRequest } from '../errors.ts';
 import type { Registry } from '../registry.ts';
-import type { ChildCounts, ChildQuery, ResourceRecord, Storage } from '../storage/storage.ts';
+import { ScanBudget, ScanLimitError, type ChildCounts, type ChildQuery, type ResourceRecord, type Storage } from '../storage/storage.ts';
 import { parentPath, type PathCodec } from '../tree/path.ts';
 import type { PoolQuery } from './pool-query.ts';
 import { serializeResource, typeOf, type PoolListing, type ResourceBody } from './serialize.ts';
+
+/** Elements serialized between two turns of the event loop. */
+const serializeBatch = 200;
 
 /**
  * The caller's access to resources below a pool it sees, read and worked out once per request: each
@@ -38,10 +44,12 @@ export async function listPool(options: {
   storage: Storage;
   registry: Registry;
   codec: PathCodec;
+  scanLimits: Config['queryScanLimit'];
 }): Promise<PoolListing> {
   const { access, pool, query, storage, registry, codec } = options;
   const below = createAccessBelow(storage, registry, access);
   const counts = await storage.childCounts(pool.path);
+  const scanLimit = access.principal.userPath === undefined ? options.scanLimits.anonymous : options.scanLimits.user;
   const childQuery: ChildQuery = {
     parent: pool.path,
     depth: query.depth,
@@ -51,6 +59,7 @@ export async function listPool(options: {
     sort: query.sort,
     limit: query.limit,
     offset: query.offset,
+    budget: new ScanBudget(scanLimit),
   };
   const hasRestrictedChildren = Object.values(counts).some((count) => count.restricted > 0);
   if (query.depth === 1) {
@@ -72,12 +81,14 @@ export async function listPool(options: {
 
   let elements: PoolListing['elements'] = [];
   if (query.elements !== 'omit') {
-    const found = await storage.queryChildren(childQuery);
+    const found = await answerOverBudget(query, 'list', () => storage.queryChildren(childQuery));
     if (query.elements === 'paths') {
       elements = found.map((child) => codec.toUrl(child.path));
     } else {
       const bodies: ResourceBody[] = [];
-      for (const child of found) {
+      for (const [index, child] of found.entries()) {
+        // Thousands of elements take tens of milliseconds to serialize: let other requests in between.
+        if (index > 0 && index % serializeBatch === 0) await setImmediate();
         const childAccess = await below.accessTo(child.path, child);
         if (!childAccess) continue;
         const childType = typeOf(registry.resourceTypes, child);
@@ -86,17 +97,18 @@ export async function listPool(options: {
       elements = bodies;
     }
   }
+  const aggregateBy = query.aggregateBy;
   return {
     elements,
     count: await countFor(childQuery, query, counts, storage),
-    ...(query.aggregateBy ? { aggregateby: { [query.aggregateBy]: await storage.aggregateMatches(childQuery, query.aggregateBy) } } : {}),
+    ...(aggregateBy ? { aggregateby: { [aggregateBy]: await answerOverBudget(query, 'aggregate', () => storage.aggregateMatches(childQuery, aggregateBy)) } } : {}),
   };
 }
 
 /**
- * The children's count comes from counts the store keeps, so it is always there. Counting the
- * matches of a filtered or deeper query reads them all, so it is done only when asked (`count=true`),
- * or where hidden or restricted children must be checked one by one.
+ * The children's count comes from counts the store keeps, so it is always there; where some children
+ * are hidden or restricted, those the caller may not list are taken away, one check each. Counting the
+ * matches of a filtered or deeper query reads them all, so it is done only when asked (`count=true`).
  */
 async function countFor(
   childQuery: ChildQuery,
@@ -105,10 +117,56 @@ async function countFor(
   storage: Storage,
 ): Promise<number | undefined> {
   if (childQuery.depth === 1 && childQuery.filters.length === 0) {
-    if (childQuery.isListable) return storage.countMatches(childQuery);
-    return Object.entries(counts)
-      .filter(([type]) => !childQuery.contentTypes || childQuery.contentTypes.includes(type))
+    const isCounted = (type: string) => !childQuery.contentTypes || childQuery.contentTypes.includes(type);
+    const kept = Object.entries(counts)
+      .filter(([type]) => isCounted(type))
       .reduce((sum, [, { visible, hidden }]) => sum + visible + (childQuery.includeHidden ? hidden : 0), 0);
+    const isListable = childQuery.isListable;
+    if (!isListable) return kept;
+    const guarded = (await storage.guardedWithin(childQuery.parent)).filter((path) => parentPath(path) === childQuery.parent);
+    const unlisted = (await storage.readResources(guarded)).filter(
+      (child) =>
+        child !== undefined &&
+        (child.hidden || child.restricted) &&
+        (childQuery.includeHidden || !child.hidden) &&
+        isCounted(child.contentType) &&
+        !isListable(child),
+    );
+    return kept - unlisted.length;
   }
-  return query.count ? storage.countMatches(childQuery) : undefined;
+  return query.count ? answerOverBudget(query, 'count', () => storage.countMatches(childQuery)) : undefined;
+}
+
+/** Which of a listing's queries ran out of budget. */
+type Step = 'list' | 'count' | 'aggregate';
+
+/** Runs a query; past its budget, a 400 naming the parameter that made it read so much. */
+async function answerOverBudget<T>(query: PoolQuery, step: Step, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof ScanLimitError)) throw error;
+    const parameter = blameFor(query, step);
+    const what: Record<string, string> = {
+      depth: `At depth ${query.depth}, this query`,
+      aggregateby: 'Aggregating the matches',
+      count: 'Counting the matches',
+      offset: `Skipping ${query.offset} matches`,
+      limit: query.limit === undefined ? 'Without a limit, this query' : `With limit ${query.limit}, this query`,
+    };
+    const description = `${what[parameter] ?? `With ${parameter}, this query`} reads more than ${error.limit} stored resources, the most one request may read`;
+    throw badRequest('querystring', parameter, description, 'too_expensive');
+  }
+}
+
+/**
+ * The parameter that makes a query read beyond what it answers: the depth, the count or aggregation
+ * asked for, then what skips or leaves out matches, then a missing limit.
+ */
+function blameFor(query: PoolQuery, step: Step): string {
+  if (query.depth !== 1) return 'depth';
+  if (step === 'aggregate') return 'aggregateby';
+  if (step === 'count') return 'count';
+  if (query.offset > 0) return 'offset';
+  return query.narrowedBy[0] ?? 'limit';
 }

@@ -17,6 +17,8 @@ export interface PoolQuery {
   count: boolean;
   /** An index key whose values to count among the matches. */
   aggregateBy: string | undefined;
+  /** The parameters that narrow the matches (filters, `content_type`, `sheet`), as given. */
+  narrowedBy: string[];
 }
 
 const maxLimit = 10_000;
@@ -40,6 +42,7 @@ export function parsePoolQuery(
     offset: 0,
     count: false,
     aggregateBy: undefined,
+    narrowedBy: [],
   };
   let reverse = false;
   const narrowTypes = (types: string[]) => {
@@ -55,10 +58,12 @@ export function parsePoolQuery(
       case 'content_type':
         if (!registry.resourceTypes.has(value)) throw fail(name, `${value} is not a known content type`);
         narrowTypes([value]);
+        parsed.narrowedBy.push(name);
         break;
       case 'sheet':
         if (!registry.sheets.has(value)) throw fail(name, `${value} is not a known sheet`);
         narrowTypes([...registry.resourceTypes.keys()].filter((type) => registry.hasSheet(type, value)));
+        parsed.narrowedBy.push(name);
         break;
       case 'depth':
         parsed.depth = value === 'all' ? 'all' : wholeNumber(name, value, 1, 100);
@@ -86,6 +91,7 @@ export function parsePoolQuery(
           throw fail(name, `${name} is not a known query parameter`, 'unknown_parameter');
         }
         parsed.filters.push(parseFilter(name, value, indexedField(registry, name, name), options.codec));
+        parsed.narrowedBy.push(name);
     }
   }
   if (parsed.sort) parsed.sort.reverse = reverse;

@@ -1,19 +1,18 @@
 // What the storage keeps in memory: recently read resources and pools' child counts, kept exact by this process's writes and another's changes.
 import { LRUCache } from 'lru-cache';
-import { countsKey, type Db, type Doc } from './pouch-documents.ts';
 import type { ChildCounts, ResourceRecord } from './storage.ts';
 
 /**
  * Every request reads a path and its ancestors, and a PouchDB read costs far more than the rest of a
  * GET. The embedded store has one process (LevelDB's lock), which updates the cache on each of its
- * writes; with CouchDB, other processes write too, and the changes feed tells this one what to forget.
+ * writes; with CouchDB, other processes write too, and the changes feed tells this one what to forget
+ * (pouch-feed.ts), which suspends the cache while the feed is down.
  */
 export class RecordCache {
   private readonly resources: LRUCache<string, ResourceRecord>;
   /** Pools' child counts by document id; an empty record for a pool without any. */
   private readonly counts: LRUCache<string, Record<string, ChildCounts>>;
   private enabled = true;
-  private feed: PouchDB.Core.Changes<Doc> | undefined;
 
   constructor(size: number) {
     this.resources = new LRUCache({ max: Math.max(1, size) });
@@ -46,28 +45,18 @@ export class RecordCache {
     this.counts.delete(id);
   }
 
-  /** Follows another writer's changes; without the feed the cache could go stale, so it stops caching. */
-  follow(db: Db): void {
-    this.feed = db.changes({ since: 'now', live: true });
-    this.feed.on('change', (change) => {
-      this.forget(change.id);
-      // A resource `<pool>|<name>` written elsewhere may change its pool's counts.
-      const bar = change.id.lastIndexOf('|');
-      if (change.id.startsWith('/') && bar > 0) this.forget(countsKey(change.id.slice(0, bar)));
-    });
-    this.feed.on('error', () => {
-      this.clear();
-      this.enabled = false;
-    });
+  /** Empties the cache and keeps nothing until resume(): what it would keep could go stale unseen. */
+  suspend(): void {
+    this.enabled = false;
+    this.clear();
+  }
+
+  resume(): void {
+    this.enabled = true;
   }
 
   clear(): void {
     this.resources.clear();
     this.counts.clear();
-  }
-
-  close(): void {
-    this.feed?.cancel();
-    this.clear();
   }
 }

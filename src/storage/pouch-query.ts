@@ -1,7 +1,17 @@
 // Pool queries on PouchDB: matching, sorting and paging of descendants, a sorted page from an index, counts and aggregates.
+import { setImmediate } from 'node:timers/promises';
 import { parentPath } from '../tree/path.ts';
 import { childrenRange, depthOf, highKey, indexDesignDoc, indexField, toResource, type Db, type Doc, type ResourceDoc } from './pouch-documents.ts';
-import type { ChildQuery, IndexFilter, IndexValue, ResourceRecord } from './storage.ts';
+import type { ChildQuery, IndexFilter, IndexValue, ResourceRecord, ScanBudget } from './storage.ts';
+
+/**
+ * Resources read per batch of a scan. Between batches a query lets the event loop serve other requests,
+ * so that a long one delays them by the time of one batch at most.
+ */
+const batchSize = 200;
+
+/** A batch no larger than the budget allows, plus one to tell whether it was exceeded. */
+const fitBatch = (size: number, budget: ScanBudget | undefined) => (budget ? Math.min(size, budget.remaining + 1) : size);
 
 /** CouchDB's collation for the value kinds we index: null, false, true, numbers, strings. */
 export function compareValues(a: IndexValue | undefined, b: IndexValue | undefined): number {
@@ -103,26 +113,31 @@ export async function queryChildren(db: Db, query: ChildQuery): Promise<Resource
 async function queryIndexedPage(db: Db, query: ChildQuery, sort: { key: string; reverse: boolean }): Promise<ResourceRecord[]> {
   const direction = sort.reverse ? 'desc' : 'asc';
   const wanted = query.limit === undefined ? Number.POSITIVE_INFINITY : query.limit;
-  const batchSize = Math.min(1000, Math.max(50, 2 * (query.offset + Math.min(wanted, 1000))));
+  // Each call walks the index past the rows of the batches before it again: larger batches, fewer calls.
+  const pageBatch = Math.min(1000, Math.max(50, 2 * (query.offset + Math.min(wanted, 1000))));
   const parentDepth = depthOf(query.parent);
   const page: ResourceRecord[] = [];
   let matched = 0;
-  for (let skip = 0; ; skip += batchSize) {
+  for (let skip = 0; ; ) {
+    if (skip > 0) await setImmediate();
+    const size = fitBatch(pageBatch, query.budget);
     const result = await db.find({
       selector: indexOnlySelector(query),
       sort: [{ parent: direction }, { [indexField(sort.key)]: direction }],
       use_index: indexDesignDoc(sort.key),
-      limit: batchSize,
+      limit: size,
       skip,
     });
+    skip += size;
     for (const doc of result.docs as unknown as QueriedDoc[]) {
+      query.budget?.spend();
       if (!matchesQuery(doc, query, parentDepth)) continue;
       matched += 1;
       if (matched <= query.offset) continue;
       page.push(toResource(doc));
       if (page.length >= wanted) return page;
     }
-    if (result.docs.length < batchSize) return page;
+    if (result.docs.length < size) return page;
   }
 }
 
@@ -148,23 +163,25 @@ export async function aggregateMatches(db: Db, query: ChildQuery, key: string): 
 }
 
 /**
- * Reads the children (a key range in name order) or the whole subtree, page by page, handing each
+ * Reads the children (a key range in name order) or the whole subtree, batch by batch, handing each
  * matching document to `take` until it answers false.
  */
 async function scanDescendants(db: Db, query: ChildQuery, take: (doc: QueriedDoc) => boolean): Promise<void> {
   const parentDepth = depthOf(query.parent);
   const range = query.depth === 1 ? childrenRange(query.parent) : { startkey: query.parent, endkey: `${query.parent}${highKey}` };
-  const pageSize = 200;
-  let options: PouchDB.Core.AllDocsWithinRangeOptions = { ...range, include_docs: true, limit: pageSize };
-  for (;;) {
-    const page = await db.allDocs(options);
+  let options: PouchDB.Core.AllDocsWithinRangeOptions = { ...range, include_docs: true };
+  for (let first = true; ; first = false) {
+    if (!first) await setImmediate();
+    const size = fitBatch(batchSize, query.budget);
+    const page = await db.allDocs({ ...options, limit: size });
     for (const row of page.rows) {
+      query.budget?.spend();
       const doc = row.doc as (Doc & QueriedDoc) | undefined;
       if (!doc || doc.kind !== 'resource' || !matchesQuery(doc, query, parentDepth)) continue;
       if (!take(doc)) return;
     }
     const last = page.rows.at(-1);
-    if (page.rows.length < pageSize || !last) return;
+    if (page.rows.length < size || !last) return;
     options = { ...options, startkey: last.id, skip: 1 };
   }
 }

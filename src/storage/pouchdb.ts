@@ -2,12 +2,14 @@
 import PouchDB from 'pouchdb';
 import memoryAdapter from 'pouchdb-adapter-memory';
 import findPlugin from 'pouchdb-find';
+import { Availability, watchCalls, type AvailabilityListener } from './pouch-availability.ts';
 import { RecordCache } from './pouch-cache.ts';
 import * as claims from './pouch-claims.ts';
 import { countsDesign, countsDesignDoc, localCounts, viewCounts, type PoolCounts } from './pouch-counts.ts';
+import { getDoc, indexDesignDoc, indexField, isStatus, type Db, type Doc } from './pouch-documents.ts';
+import { ChangeFeed } from './pouch-feed.ts';
 import { SharedRecords } from './pouch-records.ts';
 import { DocUpdater } from './pouch-updates.ts';
-import { getDoc, indexDesignDoc, indexField, isStatus, type Db, type Doc } from './pouch-documents.ts';
 import * as queries from './pouch-query.ts';
 import { ResourceDocuments } from './pouch-resources.ts';
 import * as sessions from './pouch-sessions.ts';
@@ -30,14 +32,30 @@ export type PouchLocation =
   | { adapter: 'memory'; name: string }
   | { adapter: 'http'; url: string };
 
+/** Where the store is, for messages: a URL without its credentials, which are never printed. */
+function describeLocation(location: PouchLocation): string {
+  if (location.adapter === 'leveldb') return location.directory;
+  if (location.adapter === 'memory') return location.name;
+  try {
+    const url = new URL(location.url);
+    return `${url.protocol}//${url.host}${url.pathname}`;
+  } catch {
+    return 'the configured URL';
+  }
+}
+
+export interface OpenOptions {
+  indexKeys?: readonly string[];
+  cacheSize?: number;
+  /** Told each time a store over HTTP stops answering (with the cause) and answers again. */
+  onAvailabilityChange?: AvailabilityListener;
+}
+
 /**
  * Opens the database and reads from it once, so that a locked or unreachable store fails here, and
  * makes sure there is an index for every key that queries may sort on.
  */
-export async function openPouchStorage(
-  location: PouchLocation,
-  options: { indexKeys?: readonly string[]; cacheSize?: number } = {},
-): Promise<Storage> {
+export async function openPouchStorage(location: PouchLocation, options: OpenOptions = {}): Promise<Storage> {
   // Counters and counts are rewritten with every child: without compaction each would keep every old
   // revision and make writes and reopening slow. A write is checked against the current revision, and
   // nothing replicates from this store, so little history is needed, and every revision kept costs each
@@ -45,32 +63,50 @@ export async function openPouchStorage(
   // Two, not one: with one, a deletion forgets the revision it replaced, and a put at that revision
   // would bring the document back instead of conflicting.
   const local = { auto_compaction: true, revs_limit: 2 };
-  const db: Db =
+  const where = describeLocation(location);
+  const remote = location.adapter === 'http';
+  const availability = new Availability(where);
+  if (options.onAvailabilityChange) availability.onChange(options.onAvailabilityChange);
+  const opened: Db =
     location.adapter === 'leveldb'
       ? // Inside the directory, so that the index databases PouchDB adds (`store-mrview-*`) live there too.
         new PouchDB<Doc>('store', { adapter: 'leveldb', prefix: `${location.directory.replace(/\/+$/, '')}/`, ...local })
       : location.adapter === 'memory'
         ? new PouchDB<Doc>(location.name, { adapter: 'memory', ...local })
         : new PouchDB<Doc>(location.url, { adapter: 'http', skip_setup: false });
+  // Only a server can stop answering; local stores fail, if at all, when opened.
+  const db = remote ? watchCalls(opened, availability) : opened;
+  let since: string | number;
   try {
-    await db.info();
+    since = (await db.info()).update_seq;
   } catch (error) {
-    const where = location.adapter === 'leveldb' ? location.directory : location.adapter === 'http' ? location.url : location.name;
-    throw new StorageUnavailableError(`cannot open the database at ${where}: ${describe(error)}`, { cause: error });
+    if (error instanceof StorageUnavailableError) throw error;
+    throw explainOpenFailure(location, where, error);
   }
   for (const key of options.indexKeys ?? []) {
     await db.createIndex({ index: { fields: ['parent', indexField(key)], ddoc: indexDesignDoc(key), name: 'by-parent' } });
   }
-  const remote = location.adapter === 'http';
   if (remote) await ensureCountsView(db);
   const storage = new PouchStorage(db, { destroyOnClose: location.adapter === 'memory', cacheSize: options.cacheSize ?? 10_000, remote });
   // Other processes write to a shared CouchDB: its changes feed tells this one what to forget.
-  if (remote) storage.cache.follow(db);
+  if (remote) storage.follow(new ChangeFeed(db, storage.cache, availability, since));
   return storage;
+}
+
+/** LevelDB's lock held by another process, or any other failure, in a message without credentials. */
+function explainOpenFailure(location: PouchLocation, where: string, error: unknown): StorageUnavailableError {
+  let detail = describe(error);
+  // PouchDB leaves credentials out of its messages; should any message quote them, they go here.
+  const password = location.adapter === 'http' ? new URL(location.url).password : '';
+  if (password) detail = detail.split(password).join('***').split(decodeURIComponent(password)).join('***');
+  // LevelDB: "IO error: lock <dir>/store/LOCK: Resource temporarily unavailable".
+  const isLocked = location.adapter === 'leveldb' && /\block\b.*(temporarily unavailable|already held)/i.test(detail);
+  return new StorageUnavailableError(`cannot open the database at ${where}: ${detail}`, isLocked ? 'locked' : 'failed', { cause: error });
 }
 
 class PouchStorage implements Storage {
   readonly cache: RecordCache;
+  private feed: ChangeFeed | undefined;
   /**
    * Every one-document write. Local stores have one writer that groups them with resources, counts and
    * counters (pouch-writes.ts); CouchDB takes concurrent writes by itself, and its per-document errors
@@ -133,8 +169,14 @@ class PouchStorage implements Storage {
   updateRecord = (key: string, change: (current: SharedRecord | undefined) => SharedRecord | undefined) => this.records.update(key, change);
   deleteExpiredRecords = (prefix: string, now: number) => this.records.deleteExpired(prefix, now);
 
+  follow(feed: ChangeFeed): void {
+    this.feed = feed;
+    feed.start();
+  }
+
   async close(): Promise<void> {
-    this.cache.close();
+    this.feed?.close();
+    this.cache.clear();
     if (this.options.destroyOnClose) await this.db.destroy();
     else await this.db.close();
   }

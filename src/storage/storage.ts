@@ -47,6 +47,28 @@ export interface ChildQuery {
   isListable?: (record: ResourceRecord) => boolean;
   /** Paths of resources that are left out together with everything below them (deep queries only). */
   excludedSubtrees?: ReadonlySet<string>;
+  /** How many stored resources the query may read, shared with the other queries of the same request. */
+  budget?: ScanBudget;
+}
+
+/**
+ * A bound on the stored resources that the queries of one request read, matching or not: a query that
+ * would read one more throws ScanLimitError instead. The budget only counts; the caller sets the bound.
+ */
+export class ScanBudget {
+  private used = 0;
+  constructor(readonly limit: number) {}
+
+  /** How many more may be read. */
+  get remaining(): number {
+    return this.limit - this.used;
+  }
+
+  /** Counts one resource read; throws ScanLimitError when that is one more than the limit. */
+  spend(): void {
+    this.used += 1;
+    if (this.used > this.limit) throw new ScanLimitError(this.limit);
+  }
 }
 
 export interface ChildCounts {
@@ -183,7 +205,25 @@ export class RevisionConflictError extends Error {
   }
 }
 
-/** The store cannot be opened or reached. */
+/** A query would read more stored resources than its budget allows. */
+export class ScanLimitError extends Error {
+  override name = 'ScanLimitError';
+  constructor(readonly limit: number) {
+    super(`the query would read more than ${limit} resources`);
+  }
+}
+
+/** Why the store cannot be used: another process holds its lock, it does not answer, or it refused. */
+export type UnavailableReason = 'locked' | 'unreachable' | 'failed';
+
+/** The store cannot be opened or reached. Its message never holds credentials. */
 export class StorageUnavailableError extends Error {
   override name = 'StorageUnavailableError';
+  constructor(
+    message: string,
+    readonly reason: UnavailableReason,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }

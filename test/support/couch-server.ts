@@ -1,4 +1,4 @@
-// A CouchDB-compatible server (pouchdb-server, in memory) on a free local port, for tests of the HTTP adapter.
+// A CouchDB-compatible server (pouchdb-server) on a free local port, for tests of the HTTP adapter; it can be halted and resumed like an outage.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,45 +18,74 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export interface CouchServer {
-  url: string;
-  stop(): Promise<void>;
+export interface CouchServerOptions {
+  /** Keep the databases on disk, so that they outlive halt() and resume(); in memory otherwise. */
+  onDisk?: boolean;
 }
 
-export async function startCouchServer(): Promise<CouchServer> {
+export interface CouchServer {
+  url: string;
+  /** Stops the server for good and removes its directory. */
+  stop(): Promise<void>;
+  /** Kills the server process, as an outage would; what it keeps on disk stays. */
+  halt(): Promise<void>;
+  /** Starts the server again on the same port, and resolves once it answers. */
+  resume(): Promise<void>;
+}
+
+export async function startCouchServer(options: CouchServerOptions = {}): Promise<CouchServer> {
   const port = await freePort();
-  // pouchdb-server writes config.json and log.txt where it runs: somewhere of its own, not the repository.
+  // pouchdb-server writes config.json (its admins among it) and log.txt where it runs: somewhere of its
+  // own, not the repository, and the same place again on resume().
   const directory = await mkdtemp(path.join(os.tmpdir(), 'couch-server-'));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [path.join(root, 'node_modules', 'pouchdb-server', 'bin', 'pouchdb-server'), '--in-memory', '--port', String(port), '--host', '127.0.0.1', '--no-stdout-logs'],
-    { cwd: directory, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let errors = '';
-  child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) break;
-    } catch {
-      // Not listening yet.
+  const storageArguments = options.onDisk ? ['--dir', path.join(directory, 'data')] : ['--in-memory'];
+  let child: ChildProcess | undefined;
+
+  const launch = async () => {
+    const started = spawn(
+      process.execPath,
+      [path.join(root, 'node_modules', 'pouchdb-server', 'bin', 'pouchdb-server'), ...storageArguments, '--port', String(port), '--host', '127.0.0.1', '--no-stdout-logs'],
+      { cwd: directory, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    child = started;
+    let errors = '';
+    started.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      try {
+        if ((await fetch(url)).ok) return;
+      } catch {
+        // Not listening yet.
+      }
+      if (started.exitCode !== null || Date.now() > deadline) {
+        started.kill('SIGKILL');
+        throw new Error(`pouchdb-server did not start: ${errors}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      await rm(directory, { recursive: true, force: true });
-      throw new Error(`pouchdb-server did not start: ${errors}`);
+  };
+  const kill = async (signal: NodeJS.Signals) => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, 'exit');
+      child.kill(signal);
+      await exited;
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  };
+
+  try {
+    await launch();
+  } catch (error) {
+    await rm(directory, { recursive: true, force: true });
+    throw error;
   }
   return {
     url,
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await once(child, 'exit');
-      }
+      await kill('SIGTERM');
       await rm(directory, { recursive: true, force: true });
     },
+    halt: () => kill('SIGKILL'),
+    resume: launch,
   };
 }

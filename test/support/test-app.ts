@@ -5,9 +5,12 @@ import { createApp, type App } from '../../src/app.ts';
 import { createManualClock } from '../../src/clock.ts';
 import { readConfig, type Config } from '../../src/config.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
+import type { PouchLocation } from '../../src/storage/pouchdb.ts';
 
 export interface TestApp {
   app: App;
+  /** Where its store is, for a second app or storage on the same database. */
+  database: PouchLocation;
   http: supertest.Agent;
   clock: ReturnType<typeof createManualClock>;
   close(): Promise<void>;
@@ -26,22 +29,22 @@ export interface TestAppOptions {
   couchDatabase?: string;
   /** A directory for an embedded LevelDB store instead of memory; the caller removes it. */
   directory?: string;
+  /** An existing store, such as another test app's database over HTTP. */
+  database?: PouchLocation;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const config: Config = readConfig({ PUBLIC_URL: publicUrl, HASH_CONCURRENCY: '1', ...options.env });
   const clock = createManualClock(options.clockStart);
-  const app = await createApp({
-    config,
-    clock,
-    log: options.log ?? silentLogger,
-    database: options.couchUrl
+  const database: PouchLocation =
+    options.database ??
+    (options.couchUrl
       ? { adapter: 'http', url: `${options.couchUrl}/${options.couchDatabase ?? `test-${randomUUID()}`}` }
       : options.directory
         ? { adapter: 'leveldb', directory: options.directory }
-        : { adapter: 'memory', name: `test-${randomUUID()}` },
-  });
-  return { app, http: supertest.agent(app.express), clock, close: () => app.close() };
+        : { adapter: 'memory', name: `test-${randomUUID()}` });
+  const app = await createApp({ config, clock, log: options.log ?? silentLogger, database });
+  return { app, database, http: supertest.agent(app.express), clock, close: () => app.close() };
 }
 
 export const ids = {

@@ -1,0 +1,91 @@
+// Whether the store answers: the HTTP adapter's connection failures become StorageUnavailableError, and each change between answering and not is reported once.
+import type { Db } from './pouch-documents.ts';
+import { StorageUnavailableError } from './storage.ts';
+
+/** What node reports when a connection cannot be made or breaks; node-fetch, under PouchDB, passes it on as `code`. */
+const connectionErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE']);
+/** node-fetch's kinds of failure that mean no answer came: the network, or a timeout. */
+const fetchFailureTypes = new Set(['system', 'request-timeout', 'body-timeout']);
+
+/** A failure to reach the store, as opposed to an answer from it (a 404, a conflict, a refusal). */
+export function isConnectionFailure(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, type, name } = error as { code?: unknown; type?: unknown; name?: unknown };
+  return (typeof code === 'string' && connectionErrorCodes.has(code)) || (name === 'FetchError' && typeof type === 'string' && fetchFailureTypes.has(type));
+}
+
+/** The error's code (ECONNREFUSED), never its message, which may hold a URL. */
+function describeFailure(error: unknown): string {
+  const { code, type } = error as { code?: unknown; type?: unknown };
+  return typeof code === 'string' ? code : typeof type === 'string' ? type : 'no answer';
+}
+
+/** Told true when the store answers again after it did not, and false with the cause when it stops. */
+export type AvailabilityListener = (answering: boolean, cause: string | undefined) => void;
+
+export class Availability {
+  private answering = true;
+  private readonly listeners: AvailabilityListener[] = [];
+
+  /** `where` names the store in messages: a path, or a URL without its credentials. */
+  constructor(private readonly where: string) {}
+
+  onChange(listener: AvailabilityListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Notes that the store answered. */
+  answered(): void {
+    this.change(true, undefined);
+  }
+
+  /** The error to throw for a failed call: StorageUnavailableError when the store did not answer. */
+  failed(error: unknown): unknown {
+    if (!isConnectionFailure(error)) {
+      this.answered();
+      return error;
+    }
+    const cause = describeFailure(error);
+    this.change(false, cause);
+    return new StorageUnavailableError(`the database at ${this.where} does not answer (${cause})`, 'unreachable', { cause: error });
+  }
+
+  private change(answering: boolean, cause: string | undefined): void {
+    if (this.answering === answering) return;
+    this.answering = answering;
+    for (const listener of this.listeners) listener(answering, cause);
+  }
+}
+
+/** The calls that go to the server; `changes` is an event emitter and is watched by its follower. */
+const watchedMethods = new Set<PropertyKey>(['get', 'put', 'post', 'remove', 'allDocs', 'bulkDocs', 'bulkGet', 'find', 'createIndex', 'info', 'query']);
+
+/**
+ * The database with each call to the server watched: its outcome tells whether the store answers, and a
+ * failed connection rejects with StorageUnavailableError. The rest of the storage code is unaware of it.
+ */
+export function watchCalls(db: Db, availability: Availability): Db {
+  const wrappers = new Map<PropertyKey, unknown>();
+  return new Proxy(db, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function' || !watchedMethods.has(property)) return value;
+      let wrapper = wrappers.get(property);
+      if (!wrapper) {
+        const method = value as (...args: unknown[]) => Promise<unknown>;
+        wrapper = (...args: unknown[]) =>
+          method.apply(target, args).then(
+            (result) => {
+              availability.answered();
+              return result;
+            },
+            (error: unknown) => {
+              throw availability.failed(error);
+            },
+          );
+        wrappers.set(property, wrapper);
+      }
+      return wrapper;
+    },
+  });
+}
