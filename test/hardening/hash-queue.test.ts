@@ -5,6 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { registrationBody, startTestApp, type TestApp } from '../support/test-app.ts';
 import { envelopeProblem } from './answers.ts';
 import { listenOn, type Listening } from './listen.ts';
+import { assertFaster } from '../support/timing.ts';
 
 /** A full collection before measuring, so that the heap holds what is live and not what awaits collection. */
 function collectGarbage(): void {
@@ -65,7 +66,7 @@ describe('hardening/hash queue', function () {
       }
       // One hash running and one waiting: nobody waits behind a long queue, however many ask at once.
       const slowest = Math.max(...answers.map((answer) => answer.ms));
-      assert.ok(slowest < 3_000, `a login waited ${Math.round(slowest)} ms`);
+      assertFaster(slowest, 3_000, 'the slowest login of a wave');
       collectGarbage();
       heap.push(process.memoryUsage().heapUsed);
     }

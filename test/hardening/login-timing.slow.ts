@@ -4,9 +4,10 @@ import { registrationBody, startTestApp, type TestApp } from '../support/test-ap
 import { listenOn, type Listening } from './listen.ts';
 
 /**
- * Pairs measured: 100 in `npm test`, TIMING_PAIRS=500 in `npm run test:slow`. With 500 the test shows that
- * the two differ by less than 5 % (equivalence); with fewer it fails only when they differ by more than 5
- * % beyond doubt, which a shared machine's noise cannot cause but a missing dummy verification does.
+ * A timing check, so part of `npm run test:slow` only (with TIMING_PAIRS=500); run it alone with
+ * `npx mocha test/hardening/login-timing.slow.ts` (100 pairs). With 500 the test shows that the two
+ * differ by less than 5 % (equivalence); with fewer it fails only when they differ by more than 5 %
+ * beyond doubt, which a shared machine's noise cannot cause but a missing dummy verification does.
  */
 const pairs = Number(process.env.TIMING_PAIRS ?? 100);
 const equivalenceFrom = 500;
