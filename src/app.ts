@@ -6,7 +6,7 @@ import { createLockout } from './auth/lockout.ts';
 import { createPasswordHasher } from './auth/password-hasher.ts';
 import { createPasswords } from './auth/passwords.ts';
 import { createSessions } from './auth/sessions.ts';
-import { ensureAdmin, ensureInitialTree, usersPoolPath } from './bootstrap.ts';
+import { ensureAdmin, ensureInitialTree, migrateUniqueKeys, usersPoolPath } from './bootstrap.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { describeError, silentLogger, type Logger } from './log.ts';
@@ -95,6 +95,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     throw error;
   }
 
+  // Old stores are migrated while the server already answers; closing waits for it.
+  const migration = migrateUniqueKeys({ storage, resources, log }).catch((error: unknown) => log.error('unique_keys_migration_failed', describeError(error)));
+
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -121,6 +124,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     services,
     async close() {
       clearInterval(sweeper);
+      await migration;
       await sessions.flush();
       await hasher.close();
       await storage.close();

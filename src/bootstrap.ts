@@ -15,6 +15,24 @@ import { rootPoolType } from './resources/pool.ts';
 import { AlreadyExistsError, type Storage } from './storage/storage.ts';
 import { rootPath } from './tree/path.ts';
 
+/** The version of the unique keys a store has: 2 since user names compare by their confusable skeleton. */
+const uniqueKeysVersion = 2;
+const uniqueKeysRecord = 'settings:unique-keys';
+
+/**
+ * Moves the unique claims of a store written by an earlier version to today's keys, once. Logins find
+ * users by their old keys until it is done, so it may run while the server answers.
+ */
+export async function migrateUniqueKeys(options: { storage: Storage; resources: ResourceService; log: Logger }): Promise<void> {
+  const { storage, resources, log } = options;
+  if ((await storage.readRecord(uniqueKeysRecord))?.value === uniqueKeysVersion) return;
+  const { moved, clashes } = await resources.migrateUniqueClaims();
+  if (moved > 0 || clashes.length > 0) log.info('unique_keys_migrated', { moved });
+  // Two users whose names now compare equal keep them; the later one's name is no longer claimed.
+  for (const account of clashes) log.warn('unique_key_clash', { account });
+  await storage.updateRecord(uniqueKeysRecord, () => ({ value: uniqueKeysVersion }));
+}
+
 /** Pauses between looks for the user that a start which won the race for the admin's name or email is writing. */
 const winnerWaits = [5, 10, 20, 50, 100, 200, 500, 1_000, 2_000];
 

@@ -45,6 +45,8 @@ export interface ResourceService {
   remove(resource: ResourceRecord): Promise<{ record: ResourceRecord; updated: UpdatedResources }>;
   /** Swaps a password hash for one with stronger parameters, unless the password changed meanwhile. */
   replacePasswordHash(userPath: string, oldHash: string, newHash: string): Promise<void>;
+  /** See UniqueValues.migrateClaims. */
+  migrateUniqueClaims(): Promise<{ moved: number; clashes: string[] }>;
 }
 
 const maxWriteAttempts = 5;
@@ -110,6 +112,7 @@ export function createResourceService(deps: {
 
   return {
     findByUnique: (scope, value) => unique.findOwner(scope, value),
+    migrateUniqueClaims: () => unique.migrateClaims(),
 
     async remove(resource) {
       const type = registry.resourceTypes.get(resource.contentType);

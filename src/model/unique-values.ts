@@ -20,7 +20,9 @@ export function normalizeUnique(value: string, how: UniqueNormalization): string
     case 'lowercase':
       return value.toLowerCase();
     case 'skeleton':
-      // Upper then lower case folds ß to ss and similar, close to Unicode case folding.
+      // Upper then lower case folds ß to ss and similar, close to Unicode case folding. Folded first,
+      // a capital that only looks like another (Cyrillic М, Latin M) stays apart: in small letters they
+      // differ, and the skeleton of the unfolded name would tell I from i (I looks like l).
       return skeletonOf(value.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC'));
   }
 }
@@ -62,6 +64,17 @@ export interface UniqueValues {
   releaseAll(type: ResourceType, removed: ResourceRecord): Promise<void>;
   /** The resource holding a unique value, if any. */
   findOwner(scope: string, value: string): Promise<ResourceRecord | undefined>;
+  /**
+   * Claims under today's keys what stores written by earlier versions claimed under others (user names
+   * were compared without their confusable skeleton); answers how many it moved and which could not be,
+   * because two holders' values now compare equal.
+   */
+  migrateClaims(): Promise<{ moved: number; clashes: string[] }>;
+}
+
+/** The key earlier versions gave a value of this normalization, where it differs from today's. */
+function legacyKeyOf(value: string, how: UniqueNormalization): string | undefined {
+  return how === 'skeleton' ? value.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC') : undefined;
 }
 
 /** How often a claim is tried again when others keep changing it under our hands. */
@@ -174,9 +187,40 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
       if (!field) throw new Error(`no unique field has the scope ${scope}`);
       const key = normalizeUnique(value, field.normalize);
       const found = await storage.readUniqueClaim(scope, key);
-      if (!found) return undefined;
-      const owner = await storage.readResource(found.owner);
+      if (found) {
+        const owner = await storage.readResource(found.owner);
+        return owner && valueOf(owner.data, field) === key ? owner : undefined;
+      }
+      // Until migrateClaims has run over a store of an earlier version, its claims have their old keys.
+      const legacy = legacyKeyOf(value, field.normalize);
+      const old = legacy === undefined ? undefined : await storage.readUniqueClaim(scope, legacy);
+      if (!old) return undefined;
+      const owner = await storage.readResource(old.owner);
       return owner && valueOf(owner.data, field) === key ? owner : undefined;
+    },
+
+    async migrateClaims() {
+      let moved = 0;
+      const clashes: string[] = [];
+      for (const field of fieldsByScope.values()) {
+        if (legacyKeyOf('', field.normalize) === undefined) continue;
+        const pageSize = 500;
+        for (let after: string | undefined; ; ) {
+          const page = await storage.listUniqueClaims(field.scope, after, pageSize);
+          for (const old of page) {
+            const owner = await storage.readResource(old.owner);
+            const key = owner ? valueOf(owner.data, field) : undefined;
+            // Only a claim its owner still holds, under a key that is no longer today's.
+            if (key === undefined || key === old.key || legacyKeyOf(String(owner?.data[field.sheetId]?.[field.fieldName]), field.normalize) !== old.key) continue;
+            const outcome = await claim(field, key, old.owner);
+            if (outcome === 'taken') clashes.push(old.owner);
+            else moved += 1;
+          }
+          if (page.length < pageSize) break;
+          after = page.at(-1)?.key;
+        }
+      }
+      return { moved, clashes };
     },
   };
 }

@@ -1,6 +1,6 @@
 // Unique values as documents of their own: the store refuses a second claim, and every change of one is checked against its revision.
 import { AlreadyExistsError, type UniqueClaim } from './storage.ts';
-import { getDoc, isStatus, removeIgnoringConflict, uniqueKey, type Db, type StoredDoc } from './pouch-documents.ts';
+import { getDoc, highKey, isStatus, removeIgnoringConflict, uniqueKey, type Db, type StoredDoc } from './pouch-documents.ts';
 import type { PutDocument } from './pouch-writes.ts';
 
 const toClaim = (doc: StoredDoc | undefined): UniqueClaim | undefined =>
@@ -24,6 +24,20 @@ export async function claimUnique(db: Db, put: PutDocument, claim: UniqueClaim):
 
 export async function readUniqueClaim(db: Db, scope: string, key: string): Promise<UniqueClaim | undefined> {
   return toClaim(await getDoc(db, uniqueKey(scope, key)));
+}
+
+/** Claims of one scope in key order, a page at a time after `after` (a key); for migrating them. */
+export async function listUniqueClaims(db: Db, scope: string, after: string | undefined, limit: number): Promise<UniqueClaim[]> {
+  const page = await db.allDocs({
+    startkey: after === undefined ? uniqueKey(scope, '') : uniqueKey(scope, after),
+    endkey: uniqueKey(scope, highKey),
+    include_docs: true,
+    limit: limit + 1,
+  });
+  return page.rows.flatMap((row) => {
+    const claim = toClaim(row.doc as StoredDoc | undefined);
+    return claim && claim.key !== after ? [claim] : [];
+  }).slice(0, limit);
 }
 
 export async function releaseUnique(db: Db, claim: Pick<UniqueClaim, 'scope' | 'key' | 'owner' | 'revision'>): Promise<void> {

@@ -154,6 +154,7 @@ class PouchStorage implements Storage {
 
   claimUnique = (claim: UniqueClaim) => claims.claimUnique(this.db, this.put, claim);
   readUniqueClaim = (scope: string, key: string) => claims.readUniqueClaim(this.db, scope, key);
+  listUniqueClaims = (scope: string, after: string | undefined, limit: number) => claims.listUniqueClaims(this.db, scope, after, limit);
   releaseUnique = (claim: Pick<UniqueClaim, 'scope' | 'key' | 'owner' | 'revision'>) => claims.releaseUnique(this.db, claim);
   replaceUniqueClaim = (current: UniqueClaim, next: UniqueClaim) => claims.replaceUniqueClaim(this.db, this.put, current, next);
 

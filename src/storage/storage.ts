@@ -153,6 +153,8 @@ export interface Storage {
   /** Records that a unique value belongs to `owner`; throws AlreadyExistsError with the current claim. */
   claimUnique(claim: UniqueClaim): Promise<UniqueClaim>;
   readUniqueClaim(scope: string, key: string): Promise<UniqueClaim | undefined>;
+  /** The claims of a scope in key order, `limit` at most, after the key `after`. */
+  listUniqueClaims(scope: string, after: string | undefined, limit: number): Promise<UniqueClaim[]>;
   /**
    * Removes a claim if it still belongs to `claim.owner` and, when `claim.revision` is given, nobody
    * has written it since that revision.
