@@ -14,6 +14,6 @@ export default defineSheet({
   fields: {
     title: { valuetype: 'adhocracy_core.schema.SingleLine', default: '', indexed: true },
   },
-  resourceTypes: ['adhocracy_core.resources.pool.IBasicPool'],
+  resourceTypes: ['adhocracy_core.resources.pool.IBasicPool', 'adhocracy_core.resources.document.IDocumentVersion'],
   permissions: { read: ['everyone'], edit: [...rolesFrom('editor'), 'creator'] },
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getMetadataStorage } from 'class-validator';
 import { baseInterfaces, type ResourceType } from './resource-type.ts';
-import { assignableRoles, isPasswordField, type FieldDefinition, type Role, type Sheet } from './sheet.ts';
+import { assignableRoles, isPasswordField, metadataSheetId, type FieldDefinition, type Role, type Sheet } from './sheet.ts';
 
 export const sheetInterface = 'adhocracy_core.interfaces.ISheet';
 
@@ -142,6 +142,11 @@ export function isReadable(field: FieldDefinition): boolean {
 /** Changing it needs the caller's current password: passwords, and fields that say so (an email). */
 export function needsCurrentPassword(field: FieldDefinition): boolean {
   return !isReadable(field) || field.needsCurrentPassword === true;
+}
+
+/** Versions never change, except being hidden or deleted (IMetadata); other types as their fields say. */
+export function isEditableIn(type: ResourceType, sheet: Sheet, field: FieldDefinition): boolean {
+  return isEditable(field) && (type.kind !== 'itemVersion' || sheet.id === metadataSheetId);
 }
 
 export function isClientSettable(field: FieldDefinition): boolean {

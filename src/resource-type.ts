@@ -37,9 +37,13 @@ export interface ResourceTypeDefinition {
   isOwnCreator?: boolean;
   /** Once removed, its path is never given to another resource: roles are granted to principals by path. */
   keepsPathWhenRemoved?: boolean;
+  /** Pools made with it, by name and type: an item's `comments` and `rates`. */
+  services?: Readonly<Record<string, string>>;
+  /** For item versions: a version may follow one that is not the newest, so that the item has several heads. */
+  isForkable?: boolean;
 }
 
-type OptionalMembers = 'itemType' | 'namePrefix' | 'isOwnCreator' | 'keepsPathWhenRemoved';
+type OptionalMembers = 'itemType' | 'namePrefix' | 'isOwnCreator' | 'keepsPathWhenRemoved' | 'services' | 'isForkable';
 
 export type ResourceType = Readonly<Required<Omit<ResourceTypeDefinition, OptionalMembers>>> &
   Readonly<Pick<ResourceTypeDefinition, OptionalMembers>> & {

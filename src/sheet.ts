@@ -47,6 +47,7 @@ export type ValueType =
   | 'adhocracy_core.schema.LocalRole'
   | 'adhocracy_core.schema.Name'
   | 'adhocracy_core.schema.Password'
+  | 'adhocracy_core.schema.PostPool'
   | 'adhocracy_core.schema.Reference'
   | 'adhocracy_core.schema.Role'
   | 'adhocracy_core.schema.SingleLine'
@@ -88,11 +89,37 @@ export interface FieldDefinition {
   lowercase?: boolean;
   /** Filterable and sortable in pool queries, through an index of the store. */
   indexed?: boolean;
-  /** Values are unique among all resources with this sheet, compared after this normalization. */
-  unique?: { scope: string; normalize: UniqueNormalization; description: string };
+  /**
+   * Values are unique among all resources with this sheet, compared after this normalization. `with`
+   * names another field of the sheet whose value is part of what must be unique (one rate per subject
+   * and object); `heldBy: 'item'` makes the item hold it, so that its next versions keep it.
+   */
+  unique?: { scope: string; normalize: UniqueNormalization; description: string; with?: string; heldBy?: 'item' };
+  /** A reference that must name the caller itself (the subject of a rate). */
+  mustBeCaller?: boolean;
+  /**
+   * For references from versions to versions: when the version referred to gets a new version, the
+   * referring version gets one too, referring to the new one (Adhocracy's auto-update).
+   */
+  followsNewVersions?: boolean;
+  /** Worked out when read, never stored nor accepted: see ComputedField. */
+  computed?: ComputedField;
   /** Value when the field was not given at creation. */
   default?: unknown;
 }
+
+/**
+ * A field whose value is worked out when it is read: the resources that refer to this one by a field
+ * (`<sheet id>:<field>`), how many items do, or the nearest service pool of a name above this resource
+ * (where comments or rates about it are posted).
+ */
+export type ComputedField =
+  | { kind: 'backreferences'; key: string }
+  | { kind: 'backreference-count'; key: string }
+  | { kind: 'post-pool'; service: string };
+
+/** IMetadata: who made and changed a resource and when, and whether it is hidden or deleted. */
+export const metadataSheetId = 'adhocracy_core.sheets.metadata.IMetadata';
 
 /** The value type of the password kind of field: hashed on write, never readable, changed only with the current password. */
 export const passwordValueType = 'adhocracy_core.schema.Password';
@@ -122,8 +149,11 @@ export interface SheetDefinition {
   permissions: SheetPermissions;
   /** Interfaces this sheet extends, for /meta_api. */
   superTypes?: readonly string[];
-  /** `children`: the data is computed from the pool's children at read time and never stored. */
-  computedFrom?: 'children';
+  /**
+   * The data is computed at read time and never stored: `children` from the pool's children (IPool),
+   * `versions` from an item's versions (IVersions).
+   */
+  computedFrom?: 'children' | 'versions';
 }
 
 export type Sheet = Readonly<SheetDefinition> & { readonly kind: 'sheet' };

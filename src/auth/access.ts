@@ -45,8 +45,12 @@ export function enter(principal: Principal, above: Access | undefined, record: R
   const inherited = new Set(above?.inherited ?? rolesBefore(principal));
   const { userPath } = principal;
   if (userPath !== undefined) {
-    // A user is its own creator, but holds `self` there, not `creator`: marking oneself deleted is not a PUT.
-    if (record.data[metadataSheet]?.creator === userPath && record.path !== userPath) inherited.add('creator');
+    // `creator` is held below what one created, until a resource somebody else created: the creator of a
+    // document is not the creator of the comments posted in it. A user is its own creator, but holds
+    // `self` there, not `creator`: marking oneself deleted is not a PUT.
+    const creator = record.data[metadataSheet]?.creator;
+    if (creator === userPath && record.path !== userPath) inherited.add('creator');
+    else if (typeof creator === 'string') inherited.delete('creator');
     const local = record.data[localRolesSheet]?.local_roles;
     if (Array.isArray(local)) {
       const holders = new Set([userPath, ...principal.groups]);

@@ -1,5 +1,5 @@
 // The permission gate: what each permission a route declares asks of the caller, and the answers OPTIONS is built from.
-import { isCreatable, isEditable, type Registry } from '../registry.ts';
+import { isCreatable, isEditableIn, type Registry } from '../registry.ts';
 import type { ResourceType } from '../resource-type.ts';
 import type { Sheet } from '../sheet.ts';
 import type { Access } from './access.ts';
@@ -33,7 +33,7 @@ export function editableSheets(registry: Registry, access: Access, type: Resourc
     .filter(
       (sheet) =>
         can(roles, { kind: 'edit-sheet', sheet }) &&
-        Object.values(sheet.fields).some((field) => isEditable(field) && can(roles, { kind: 'edit-field', sheet, field })),
+        Object.values(sheet.fields).some((field) => isEditableIn(type, sheet, field) && can(roles, { kind: 'edit-field', sheet, field })),
     );
 }
 

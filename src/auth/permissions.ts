@@ -3,7 +3,7 @@ import type { ResourceType } from '../resource-type.ts';
 import type { FieldDefinition, Role, Sheet } from '../sheet.ts';
 import type { ResourceRecord } from '../storage/storage.ts';
 
-export const metadataSheet = 'adhocracy_core.sheets.metadata.IMetadata';
+export { metadataSheetId as metadataSheet } from '../sheet.ts';
 export const permissionsSheet = 'adhocracy_core.sheets.principal.IPermissions';
 export const groupSheet = 'adhocracy_core.sheets.principal.IGroup';
 export const localRolesSheet = 'adhocracy_core.sheets.local_roles.ILocalRoles';

@@ -1,7 +1,7 @@
-// What the store keeps beside a resource's data, derived from it on every write: hidden, restricted, index values.
+// What the store keeps beside a resource's data, derived from it on every write: hidden, restricted, index values, references.
 import { aclSheet, metadataSheet } from '../auth/permissions.ts';
-import type { Registry } from '../registry.ts';
-import type { IndexValue, ResourceRecord } from '../storage/storage.ts';
+import { isClientSettable, type Registry } from '../registry.ts';
+import type { IndexValue, ResourceRecord, ResourceReference } from '../storage/storage.ts';
 
 const isIndexValue = (value: unknown): value is IndexValue =>
   value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
@@ -14,6 +14,31 @@ export function withDerivedFields(registry: Registry, record: ResourceRecord): R
     const value = record.data[sheet.id]?.[fieldName];
     index[key] = isIndexValue(value) ? value : null;
   }
+  // Derived values the server keeps in the index itself (a rateable's sum of rates) are kept as they are.
+  for (const [key, value] of Object.entries(record.index ?? {})) if (!registry.indexedFields.has(key)) index[key] = value;
   const acl = record.data[aclSheet]?.acl as { view?: unknown } | undefined;
-  return { ...record, hidden: metadata?.hidden === true || metadata?.deleted === true, restricted: Array.isArray(acl?.view), index };
+  const type = registry.resourceTypes.get(record.contentType);
+  // Restricted: who may list it must be checked one by one, for its own ACL or its type's.
+  const restricted = Array.isArray(acl?.view) || (type !== undefined && !type.permissions.view.includes('everyone'));
+  return {
+    ...record,
+    hidden: metadata?.hidden === true || metadata?.deleted === true,
+    restricted,
+    index,
+    references: referencesOf(registry, record),
+  };
+}
+
+/** What the data refers to, by the fields a client sets: what backreferences are read from. */
+function referencesOf(registry: Registry, record: ResourceRecord): ResourceReference[] {
+  const references: ResourceReference[] = [];
+  for (const sheet of registry.sheetsOf(record.contentType)) {
+    for (const [fieldName, field] of Object.entries(sheet.fields)) {
+      if (field.valuetype !== 'adhocracy_core.schema.Reference' || !isClientSettable(field)) continue;
+      const value = record.data[sheet.id]?.[fieldName];
+      const targets = Array.isArray(value) ? value : [value];
+      for (const target of targets) if (typeof target === 'string') references.push({ key: `${sheet.id}:${fieldName}`, target });
+    }
+  }
+  return references;
 }

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { Passwords } from '../auth/passwords.ts';
 import { metadataSheet, type Principal } from '../auth/permissions.ts';
 import type { Sessions } from '../auth/sessions.ts';
-import { badRequest, conflict } from '../errors.ts';
+import { badRequest, conflict, ErrorCollector } from '../errors.ts';
 import type { Registry } from '../registry.ts';
 import type { ResourceType } from '../resource-type.ts';
 import type { Sheet } from '../sheet.ts';
@@ -11,7 +11,9 @@ import { AlreadyExistsError, RevisionConflictError, type ResourceRecord, type Sh
 import { childPath, counterName, parentPath, type PathCodec } from '../tree/path.ts';
 import { withDerivedFields } from './derived.ts';
 import { createReferenceResolver } from './references.ts';
+import { Staging } from './staging.ts';
 import { createUniqueValues } from './unique-values.ts';
+import { createVersions } from './versions.ts';
 
 export const nameSheet = 'adhocracy_core.sheets.name.IName';
 
@@ -23,26 +25,48 @@ export interface UpdatedResources {
   changed_descendants: string[];
 }
 
+/** What a create, update or removal wrote, and what it touched. */
+export interface Written {
+  record: ResourceRecord;
+  /** For an item: its first version, made with it. */
+  firstVersion?: string;
+  updated: UpdatedResources;
+}
+
+export interface CreateRequest {
+  pool: ResourceRecord;
+  type: ResourceType;
+  data: SheetData;
+  principal: Principal;
+  /** Who asked (an address), for a fair share of password hashing. */
+  client?: string;
+  /** For a new version: the versions whose subtree its auto-updates stay in (Adhocracy's root_versions). */
+  rootVersions?: readonly string[];
+}
+
+export interface UpdateRequest {
+  resource: ResourceRecord;
+  type: ResourceType;
+  data: SheetData;
+  principal: Principal;
+  /** Carried on the security events the change logs (a password change). */
+  requestId: string;
+  client?: string;
+}
+
 export interface ResourceService {
-  /** `client` is who asked (an address), for a fair share of password hashing. */
-  create(request: { pool: ResourceRecord; type: ResourceType; data: SheetData; principal: Principal; client?: string }): Promise<{
-    record: ResourceRecord;
-    updated: UpdatedResources;
-  }>;
+  /** A transaction for several writes (a batch): stage them with `create` and `update`, then commit it. */
+  begin(): Staging;
+  /** Creates a resource, in its own transaction or staged in `staging` (then nothing is stored until it commits). */
+  create(request: CreateRequest, staging?: Staging): Promise<Written>;
   /** Applies checked changes; a current password they need must have been confirmed before. */
-  update(request: {
-    resource: ResourceRecord;
-    type: ResourceType;
-    data: SheetData;
-    principal: Principal;
-    /** Carried on the security events the change logs (a password change). */
-    requestId: string;
-    client?: string;
-  }): Promise<{ record: ResourceRecord; updated: UpdatedResources }>;
+  update(request: UpdateRequest, staging?: Staging): Promise<Written>;
+  /** What a committed transaction touched, as the answer's updated_resources. */
+  updatedBy(staging: Staging): Promise<UpdatedResources>;
   /** The resource holding a unique value (a user by name or email), if any. */
   findByUnique(scope: string, value: string): Promise<ResourceRecord | undefined>;
   /** Removes a resource and everything below it for good, with their unique values and sessions. */
-  remove(resource: ResourceRecord): Promise<{ record: ResourceRecord; updated: UpdatedResources }>;
+  remove(resource: ResourceRecord): Promise<Written>;
   /** Swaps a password hash for one with stronger parameters, unless the password changed meanwhile. */
   replacePasswordHash(userPath: string, oldHash: string, newHash: string): Promise<void>;
   /** See UniqueValues.migrateClaims. */
@@ -68,6 +92,25 @@ export function createResourceService(deps: {
   function storedSheets(type: ResourceType): Sheet[] {
     return registry.sheetsOf(type.id).filter((sheet) => sheet.computedFrom === undefined);
   }
+
+  function newRecord(type: ResourceType, path: string, data: SheetData, principal: Principal, now: string): ResourceRecord {
+    const stored: SheetData = {};
+    for (const sheet of storedSheets(type)) stored[sheet.id] = { ...defaultsOf(sheet), ...data[sheet.id] };
+    if (stored[metadataSheet]) {
+      const creator = type.isOwnCreator ? path : (principal.userPath ?? null);
+      Object.assign(stored[metadataSheet], {
+        creator,
+        creation_date: now,
+        item_creation_date: now,
+        modified_by: principal.userPath ?? creator,
+        modification_date: now,
+      });
+    }
+    return withDerivedFields(registry, { path, contentType: type.id, data: stored });
+  }
+
+  const versions = createVersions({ registry, storage, unique, newRecord });
+  const begin = () => new Staging(storage, new Date(clock.now()).toISOString());
 
   function ancestorsOf(path: string): string[] {
     const ancestors: string[] = [];
@@ -110,7 +153,89 @@ export function createResourceService(deps: {
     }
   }
 
+  /** Stages a new resource (an item with its first version and services); answers it and the first version. */
+  async function stageCreate(request: CreateRequest, st: Staging): Promise<{ record: ResourceRecord; firstVersion?: string }> {
+    const { pool, type, principal, client } = request;
+    const resolved = await references.resolve(request.data, (path) => st.read(path));
+    checkCallerFields(resolved, principal);
+    if (type.kind === 'itemVersion') {
+      const record = await versions.stageVersion({ item: pool, type, data: resolved, principal, rootVersions: request.rootVersions ?? [], st });
+      return { record };
+    }
+    const { name, chosen, counter } = await nameFor(pool, type, resolved);
+    const path = childPath(pool.path, name);
+    if (chosen && (await st.read(path))) throw badRequest('body', `data.${nameSheet}.name`, `${name} is already taken in this pool`, 'name_taken');
+    // Claimed before hashing, so that a duplicate registration is refused before it costs a hash.
+    st.hold(await unique.prepare(type, undefined, resolved, path));
+    const record = newRecord(type, path, await passwords.hashIn(resolved, client), principal, st.now);
+    st.insert(record, counter);
+    const firstVersion = type.kind === 'item' ? await versions.stageItemContent(record, type, principal, st) : undefined;
+    return { record: (await st.read(path)) as ResourceRecord, ...(firstVersion ? { firstVersion } : {}) };
+  }
+
+  /** Fields that must name the caller (the subject of a rate) do, or the request is refused. */
+  function checkCallerFields(data: SheetData, principal: Principal): void {
+    const errors = new ErrorCollector();
+    for (const [sheetId, fields] of Object.entries(data)) {
+      for (const [fieldName, value] of Object.entries(fields)) {
+        if (!registry.sheets.get(sheetId)?.fields[fieldName]?.mustBeCaller || value === principal.userPath) continue;
+        errors.add({ location: 'body', name: `data.${sheetId}.${fieldName}`, description: 'Must be the currently logged-in user', code: 'not_the_caller' });
+      }
+    }
+    errors.throwIfAny();
+  }
+
+  /** Runs one request in a transaction of its own: a name that a concurrent request took is counted on. */
+  async function inOwnTransaction<T>(run: (st: Staging) => Promise<T>, isCountedOn: (error: unknown) => boolean): Promise<{ result: T; st: Staging }> {
+    for (let attempt = 1; ; attempt += 1) {
+      const st = begin();
+      try {
+        const result = await run(st);
+        await st.commit();
+        return { result, st };
+      } catch (error) {
+        await st.abandon();
+        if (!isCountedOn(error) || attempt >= maxWriteAttempts) throw error;
+      }
+    }
+  }
+
+  async function written(record: ResourceRecord, st: Staging, firstVersion?: string): Promise<Written> {
+    const stored = (await storage.readResource(record.path)) ?? record;
+    return { record: stored, ...(firstVersion ? { firstVersion } : {}), updated: await updatedBy(st) };
+  }
+
+  /**
+   * Created, modified and removed resources, each in one list; modified includes every resource that
+   * a written reference points to, since its backreferences changed; changed_descendants every pool
+   * above any of them.
+   */
+  async function updatedBy(st: Staging): Promise<UpdatedResources> {
+    const created = new Set(st.created);
+    const removed = new Set([...st.removed].filter((path) => !created.has(path)));
+    const modified = new Set<string>();
+    for (const path of st.modified) if (!created.has(path) && !removed.has(path)) modified.add(path);
+    for (const path of [...created, ...removed]) {
+      const parent = parentPath(path);
+      if (parent !== undefined && !created.has(parent) && !removed.has(parent)) modified.add(parent);
+    }
+    for (const path of [...created, ...st.modified]) {
+      const record = await st.read(path);
+      for (const reference of record?.references ?? []) if (!created.has(reference.target) && !removed.has(reference.target)) modified.add(reference.target);
+      const creator = record?.data[metadataSheet]?.creator;
+      if (created.has(path) && typeof creator === 'string' && !created.has(creator)) modified.add(creator);
+    }
+    const descendantsChanged = new Set([...created, ...modified, ...removed].flatMap(ancestorsOf));
+    const sorted = (paths: Set<string>) => [...paths].sort();
+    // The nearest pools first, as for one resource its ancestors come.
+    const depth = (path: string) => path.split('/').length;
+    const byDepth = [...descendantsChanged].sort((a, b) => depth(b) - depth(a) || (a < b ? -1 : 1));
+    return { created: sorted(created), modified: sorted(modified), removed: sorted(removed), changed_descendants: byDepth };
+  }
+
   return {
+    begin,
+    updatedBy,
     findByUnique: (scope, value) => unique.findOwner(scope, value),
     migrateUniqueClaims: () => unique.migrateClaims(),
 
@@ -143,79 +268,62 @@ export function createResourceService(deps: {
       });
     },
 
-    async create({ pool, type, data, principal, client }) {
-      const resolved = await references.resolve(data);
-      const now = new Date(clock.now()).toISOString();
-      for (;;) {
-        const { name, chosen, counter } = await nameFor(pool, type, resolved);
-        const path = childPath(pool.path, name);
-        // Claimed before hashing, so that a duplicate registration is refused before it costs a hash.
-        const claims = await unique.prepare(type, undefined, resolved, path);
-        const stored: SheetData = {};
-        try {
-          const hashed = await passwords.hashIn(resolved, client);
-          for (const sheet of storedSheets(type)) stored[sheet.id] = { ...defaultsOf(sheet), ...hashed[sheet.id] };
-        } catch (error) {
-          await claims.abandoned();
-          throw error;
+    async create(request, staging) {
+      if (staging) {
+        const { record, firstVersion } = await stageCreate(request, staging);
+        return { record, ...(firstVersion ? { firstVersion } : {}), updated: emptyUpdate() };
+      }
+      const chosen = request.data[nameSheet]?.name;
+      try {
+        const { result, st } = await inOwnTransaction(
+          (own) => stageCreate(request, own),
+          // A name the counter gave was taken meanwhile (by a chosen one): the next value, once more.
+          (error) => (error instanceof AlreadyExistsError && typeof chosen !== 'string') || error instanceof RevisionConflictError,
+        );
+        return written(result.record, st, result.firstVersion);
+      } catch (error) {
+        // A chosen name taken meanwhile, or by a removed resource whose path is never given again.
+        if (error instanceof AlreadyExistsError && typeof chosen === 'string') {
+          throw badRequest('body', `data.${nameSheet}.name`, `${chosen} is already taken in this pool`, 'name_taken');
         }
-        if (stored[metadataSheet]) {
-          const creator = type.isOwnCreator ? path : (principal.userPath ?? null);
-          Object.assign(stored[metadataSheet], {
-            creator,
-            creation_date: now,
-            item_creation_date: now,
-            modified_by: principal.userPath ?? creator,
-            modification_date: now,
-          });
-        }
-        try {
-          const record = await storage.insertResource(withDerivedFields(registry, { path, contentType: type.id, data: stored }), counter ? { counter } : {});
-          return {
-            record,
-            updated: { created: [path], modified: [pool.path], removed: [], changed_descendants: ancestorsOf(path) },
-          };
-        } catch (error) {
-          await claims.abandoned();
-          if (!(error instanceof AlreadyExistsError)) throw error;
-          if (chosen) throw badRequest('body', `data.${nameSheet}.name`, `${name} is already taken in this pool`, 'name_taken');
-          // A chosen name took the counter's next value: count on.
-        }
+        if (error instanceof RevisionConflictError) throw conflict('data', 'The pool is being changed by others too often; try again');
+        throw error;
       }
     },
 
-    async update({ resource, type, data, principal, requestId, client }) {
-      const checked = await passwords.hashIn(await references.resolve(data), client);
-      let current = resource;
-      for (let attempt = 1; ; attempt += 1) {
-        const next = withDerivedFields(registry, mergeChanges(current, checked, principal, new Date(clock.now()).toISOString()));
-        // Every attempt claims anew, after reading what it replaces: see UniqueValues.prepare.
-        const claims = await unique.prepare(type, current, next.data, resource.path);
-        try {
-          const record = await storage.replaceResource(next);
-          await claims.committed();
-          await endSessionsIfNeeded(current, record, principal, requestId);
-          return {
-            record,
-            updated: { created: [], modified: [resource.path], removed: [], changed_descendants: ancestorsOf(resource.path) },
-          };
-        } catch (error) {
-          if (!(error instanceof RevisionConflictError) || attempt >= maxWriteAttempts) {
-            await claims.abandoned();
-            if (error instanceof RevisionConflictError) throw conflict('data', 'The resource is being changed by others too often; try again');
-            throw error;
-          }
-          // Someone else wrote meanwhile: apply the same change on top of theirs.
-          const latest = await storage.readResource(resource.path);
-          if (!latest) {
-            await claims.abandoned();
-            throw conflict('path', 'The resource was removed while it was being changed');
-          }
-          current = latest;
-        }
+    async update(request, staging) {
+      const { resource, type, principal, requestId, client } = request;
+      const checked = await passwords.hashIn(await references.resolve(request.data, staging ? (path) => staging.read(path) : undefined), client);
+      const stage = async (st: Staging) => {
+        const current = (await st.read(resource.path)) ?? resource;
+        const next = withDerivedFields(registry, mergeChanges(current, checked, principal, st.now));
+        // Claimed after reading what it replaces: see UniqueValues.prepare.
+        st.hold(await unique.prepare(type, current, next.data, resource.path));
+        st.replace(next);
+        if (next.hidden && !current.hidden) st.removed.add(next.path);
+        if (!next.hidden && current.hidden) st.created.add(next.path);
+        return { before: current, next };
+      };
+      if (staging) {
+        const { next } = await stage(staging);
+        return { record: next, updated: emptyUpdate() };
+      }
+      try {
+        // Someone else wrote meanwhile: the same change, on top of theirs.
+        const { result, st } = await inOwnTransaction(stage, (error) => error instanceof RevisionConflictError);
+        const done = await written(result.next, st);
+        await endSessionsIfNeeded(result.before, done.record, principal, requestId);
+        return done;
+      } catch (error) {
+        if (error instanceof RevisionConflictError) throw conflict('data', 'The resource is being changed by others too often; try again');
+        throw error;
       }
     },
   };
+}
+
+function emptyUpdate(): UpdatedResources {
+  return { created: [], modified: [], removed: [], changed_descendants: [] };
 }
 
 function mergeChanges(current: ResourceRecord, changes: SheetData, principal: Principal, now: string): ResourceRecord {

@@ -3,7 +3,7 @@ import { validate } from 'class-validator';
 import { checkPasswordPolicy, type PasswordPolicy } from '../auth/passwords.ts';
 import { can } from '../auth/permissions.ts';
 import { ErrorCollector, invalidInput, type ErrorDetail } from '../errors.ts';
-import { isCreatable, isEditable, type Registry } from '../registry.ts';
+import { isCreatable, isEditable, isEditableIn, type Registry } from '../registry.ts';
 import type { ResourceType } from '../resource-type.ts';
 import { isPasswordField, type FieldDefinition, type Role, type Sheet } from '../sheet.ts';
 import type { ResourceRecord, SheetData } from '../storage/storage.ts';
@@ -49,10 +49,10 @@ export async function validateSheetInput(options: {
   if (errors.isFull) errors.throwIfAny();
 
   // A sheet nobody may set in this mode is a matter of its fields (400), not of the caller's rights (403).
-  const isSettable = mode === 'create' ? isCreatable : isEditable;
+  const isSettable = (sheet: Sheet, field: FieldDefinition) => (mode === 'create' ? isCreatable(field) : isEditableIn(type, sheet, field));
   const denied = new ErrorCollector();
   for (const { sheet, fields } of sheets) {
-    if (!Object.values(sheet.fields).some(isSettable)) continue;
+    if (!Object.values(sheet.fields).some((field) => isSettable(sheet, field))) continue;
     if (!can(roles, mode === 'create' ? { kind: 'create-sheet', sheet, type, lineage } : { kind: 'edit-sheet', sheet })) {
       denied.add(forbiddenField(`data.${sheet.id}`, `You may not ${mode === 'create' ? 'set' : 'edit'} ${sheet.id}`));
       continue;
@@ -61,7 +61,7 @@ export async function validateSheetInput(options: {
     for (const fieldName of Object.keys(fields)) {
       if (denied.isFull) break;
       const field = Object.hasOwn(sheet.fields, fieldName) ? sheet.fields[fieldName] : undefined;
-      if (field && isEditable(field) && !can(roles, { kind: 'edit-field', sheet, field })) {
+      if (field && isEditableIn(type, sheet, field) && !can(roles, { kind: 'edit-field', sheet, field })) {
         denied.add(forbiddenField(`data.${sheet.id}.${fieldName}`, `You may not edit ${fieldName}`));
       }
     }
@@ -70,7 +70,7 @@ export async function validateSheetInput(options: {
 
   for (const { sheet, fields } of sheets) {
     if (errors.isFull) break;
-    accepted[sheet.id] = await validateSheet(sheet, fields, mode, passwordPolicy, errors);
+    accepted[sheet.id] = await validateSheet(sheet, fields, mode, passwordPolicy, errors, type);
   }
   if (mode === 'create') errors.add(...missingMandatoryFields(registry.sheetsOf(type.id), data));
   errors.throwIfAny();
@@ -83,6 +83,7 @@ async function validateSheet(
   mode: InputMode,
   passwordPolicy: PasswordPolicy,
   errors: ErrorCollector,
+  type: ResourceType,
 ): Promise<Record<string, unknown>> {
   const values: Record<string, unknown> = {};
   for (const [fieldName, value] of Object.entries(fields)) {
@@ -93,12 +94,14 @@ async function validateSheet(
       errors.add(bodyError(name, `${sheet.id} has no field ${fieldName}`, 'unknown_field'));
     } else if (field.serverManaged) {
       errors.add(bodyError(name, `${fieldName} is set by the server and is read-only`, 'read_only'));
+    } else if (mode === 'edit' && isEditable(field) && !isEditableIn(type, sheet, field)) {
+      errors.add(bodyError(name, 'A version cannot be changed; post a new version instead', 'immutable_version'));
     } else if (mode === 'create' ? !isCreatable(field) : !isEditable(field)) {
       errors.add(bodyError(name, `${fieldName} cannot be ${mode === 'create' ? 'set at creation' : 'changed'}`, 'not_editable'));
     } else if (value === null || value === undefined) {
       errors.add(bodyError(name, `${fieldName} must not be null`, 'required'));
     } else {
-      values[fieldName] = field.lowercase && typeof value === 'string' ? value.toLowerCase() : value;
+      values[fieldName] = field.lowercase && typeof value === 'string' ? value.toLowerCase() : asInteger(field, value);
     }
   }
   // Every key on the instance is a declared field name, so nothing reaches its prototype.
@@ -119,6 +122,11 @@ async function validateSheet(
     }
   }
   return values;
+}
+
+/** Adhocracy 3's clients send whole numbers as strings (`"rate": "1"`): an integer field takes both. */
+function asInteger(field: FieldDefinition, value: unknown): unknown {
+  return field.valuetype === 'adhocracy_core.schema.Integer' && typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value;
 }
 
 function missingMandatoryFields(sheets: readonly Sheet[], given: Record<string, unknown>): ErrorDetail[] {

@@ -6,6 +6,10 @@ import type { Registry } from '../registry.ts';
 import type { ResourceType } from '../resource-type.ts';
 import type { UniqueNormalization } from '../sheet.ts';
 import { AlreadyExistsError, type ResourceRecord, type SheetData, type Storage, type UniqueClaim } from '../storage/storage.ts';
+import { parentPath } from '../tree/path.ts';
+
+/** The sheet whose LAST names an item's newest version, which holds the values the item claims. */
+const tagsSheet = 'adhocracy_core.sheets.tags.ITags';
 
 /**
  * A claim whose owner does not hold the value (a crash between claim and write, or a failed release)
@@ -41,6 +45,10 @@ interface UniqueField {
   scope: string;
   normalize: UniqueNormalization;
   description: string;
+  /** Another field of the sheet whose value is part of the key. */
+  with?: string;
+  /** The item holds the claim, not the version: its next versions keep it. */
+  heldBy?: 'item';
 }
 
 /** The claims made for one write, and what to do with them once it is known how the write went. */
@@ -53,13 +61,14 @@ export interface PreparedClaims {
 
 export interface UniqueValues {
   /**
-   * Claims, for `owner`, every unique value that `next` holds and `current` (undefined when creating)
+   * Claims, for the resource at `path` (or its item, for values an item holds), every unique value that
+   * `next` holds and `current` (undefined when creating; for a new version, the version it follows)
    * does not, refreshing the claims it holds already; throws 400 naming each value somebody else holds.
    * Call it for every attempt to write, after reading the record that attempt replaces: a claim that
    * another writer of the same record released after reading its revision is then either refreshed
    * (and the release fails) or claimed anew.
    */
-  prepare(type: ResourceType, current: ResourceRecord | undefined, next: SheetData, owner: string): Promise<PreparedClaims>;
+  prepare(type: ResourceType, current: ResourceRecord | undefined, next: SheetData, path: string): Promise<PreparedClaims>;
   /** Frees every unique value a removed resource held. */
   releaseAll(type: ResourceType, removed: ResourceRecord): Promise<void>;
   /** The resource holding a unique value, if any. */
@@ -96,12 +105,25 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
 
   const valueOf = (data: SheetData, field: UniqueField): string | undefined => {
     const value = data[field.sheetId]?.[field.fieldName];
-    return typeof value === 'string' ? normalizeUnique(value, field.normalize) : undefined;
+    if (typeof value !== 'string') return undefined;
+    if (field.with === undefined) return normalizeUnique(value, field.normalize);
+    const other = data[field.sheetId]?.[field.with];
+    return typeof other === 'string' ? `${normalizeUnique(other, field.normalize)}|${normalizeUnique(value, field.normalize)}` : undefined;
   };
 
+  const ownerOf = (field: UniqueField, path: string) => (field.heldBy === 'item' ? (parentPath(path) ?? path) : path);
+
+  /** The data that holds a claim's value: the owner's own, or for an item its newest version's. */
+  async function heldData(field: UniqueField, owner: string): Promise<SheetData | undefined> {
+    const record = await storage.readResource(owner);
+    if (!record || field.heldBy !== 'item') return record?.data;
+    const last = record.data[tagsSheet]?.LAST;
+    return typeof last === 'string' ? (await storage.readResource(last))?.data : undefined;
+  }
+
   async function isHeldByOwner(claim: Pick<UniqueClaim, 'owner' | 'key'>, field: UniqueField): Promise<boolean> {
-    const owner = await storage.readResource(claim.owner);
-    return owner !== undefined && valueOf(owner.data, field) === claim.key;
+    const data = await heldData(field, claim.owner);
+    return data !== undefined && valueOf(data, field) === claim.key;
   }
 
   /** A fresh claim of `key` for `owner` (new, refreshed, or taken over from a stale holder), or 'taken'. */
@@ -136,7 +158,7 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
   }
 
   return {
-    async prepare(type, current, next, owner) {
+    async prepare(type, current, next, path) {
       const made: { field: UniqueField; claim: UniqueClaim }[] = [];
       const replaced: UniqueClaim[] = [];
       const errors = new ErrorCollector();
@@ -145,6 +167,7 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
         for (const field of fieldsByType.get(type.id) ?? []) {
           const key = valueOf(next, field);
           const old = current ? valueOf(current.data, field) : undefined;
+          const owner = ownerOf(field, path);
           if (key !== undefined && key !== old) {
             const outcome = await claim(field, key, owner);
             if (outcome === 'taken') {
@@ -178,7 +201,7 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
     async releaseAll(type, removed) {
       for (const field of fieldsByType.get(type.id) ?? []) {
         const value = valueOf(removed.data, field);
-        if (value !== undefined) await storage.releaseUnique({ scope: field.scope, key: value, owner: removed.path });
+        if (value !== undefined) await storage.releaseUnique({ scope: field.scope, key: value, owner: ownerOf(field, removed.path) });
       }
     },
 

@@ -13,6 +13,6 @@ export const rootPoolType = defineResourceType({
 export const basicPoolType = defineResourceType({
   id: 'adhocracy_core.resources.pool.IBasicPool',
   kind: 'pool',
-  elementTypes: ['adhocracy_core.resources.pool.IBasicPool'],
+  elementTypes: ['adhocracy_core.resources.pool.IBasicPool', 'adhocracy_core.resources.document.IDocument'],
   permissions: { view: ['everyone'], create: rolesFrom('editor'), delete: ['admin'] },
 });

@@ -1,12 +1,13 @@
 // What a pool GET lists, counts and aggregates: only what the caller may see through every pool on the way down.
 import { setImmediate } from 'node:timers/promises';
 import { enter, type Access } from '../auth/access.ts';
-import { canSeeHidden } from '../auth/permissions.ts';
+import { can, canSeeHidden } from '../auth/permissions.ts';
 import type { Config } from '../config.ts';
 import { badRequest } from '../errors.ts';
 import type { Registry } from '../registry.ts';
 import { ScanBudget, ScanLimitError, type ChildCounts, type ChildQuery, type ResourceRecord, type Storage } from '../storage/storage.ts';
 import { parentPath, type PathCodec } from '../tree/path.ts';
+import { computeFields } from './computed.ts';
 import type { PoolQuery } from './pool-query.ts';
 import { serializeResource, typeOf, type PoolListing, type ResourceBody } from './serialize.ts';
 
@@ -92,7 +93,9 @@ export async function listPool(options: {
         const childAccess = await below.accessTo(child.path, child);
         if (!childAccess) continue;
         const childType = typeOf(registry.resourceTypes, child);
-        bodies.push(serializeResource(child, registry.sheetsOf(childType.id), childAccess.roles, codec));
+        const sheets = registry.sheetsOf(childType.id).filter((sheet) => can(childAccess.roles, { kind: 'read-sheet', sheet }));
+        const computed = await computeFields({ record: child, sheets, lineage: childAccess.lineage, storage, registry, includeHidden: canSeeHidden(childAccess.roles) });
+        bodies.push(serializeResource(child, sheets, childAccess.roles, codec, undefined, computed));
       }
       elements = bodies;
     }

@@ -1,5 +1,7 @@
-// GET and HEAD on a resource: its readable sheets, and for pools the elements the query asks for.
+// GET and HEAD on a resource: its readable sheets, with what is computed when read, and for pools the elements the query asks for.
+import { can, canSeeHidden } from '../auth/permissions.ts';
 import { isPoolKind } from '../resource-type.ts';
+import { computeFields } from './computed.ts';
 import { parsePoolQuery } from './pool-query.ts';
 import { listPool } from './pool-listing.ts';
 import { serializeResource, type PoolListing } from './serialize.ts';
@@ -12,5 +14,7 @@ export const getResource: View = async (request, { registry, storage, codec, con
   const listing: PoolListing | undefined = isPool
     ? await listPool({ access, pool: context, query, storage, registry, codec, scanLimits: config.queryScanLimit })
     : undefined;
-  return { body: serializeResource(context, registry.sheetsOf(type.id), access.roles, codec, listing) };
+  const sheets = registry.sheetsOf(type.id).filter((sheet) => can(access.roles, { kind: 'read-sheet', sheet }));
+  const computed = await computeFields({ record: context, sheets, lineage: access.lineage, storage, registry, includeHidden: canSeeHidden(access.roles) });
+  return { body: serializeResource(context, sheets, access.roles, codec, listing, computed) };
 };

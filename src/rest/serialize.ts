@@ -3,7 +3,7 @@ import { can } from '../auth/permissions.ts';
 import { isReadable } from '../registry.ts';
 import type { ResourceType } from '../resource-type.ts';
 import type { Role, Sheet } from '../sheet.ts';
-import type { ResourceRecord } from '../storage/storage.ts';
+import type { ResourceRecord, SheetData } from '../storage/storage.ts';
 import type { PathCodec } from '../tree/path.ts';
 import type { UpdatedResources } from '../model/resources.ts';
 
@@ -20,13 +20,17 @@ export interface ResourceBody {
   data: Record<string, Record<string, unknown>>;
 }
 
-/** Builds the body up from what may be read, never by deleting from a copy of everything. */
+/**
+ * Builds the body up from what may be read, never by deleting from a copy of everything. `computed`
+ * holds the values worked out at read time (rest/computed.ts), as paths.
+ */
 export function serializeResource(
   record: ResourceRecord,
   sheets: readonly Sheet[],
   roles: ReadonlySet<Role>,
   codec: PathCodec,
   listing?: PoolListing,
+  computed: SheetData = {},
 ): ResourceBody {
   const data: Record<string, Record<string, unknown>> = {};
   for (const sheet of sheets) {
@@ -36,12 +40,12 @@ export function serializeResource(
       data[sheet.id] = { elements, ...(count === undefined ? {} : { count }), ...(aggregateby ? { aggregateby } : {}) };
       continue;
     }
-    const stored = record.data[sheet.id] ?? {};
+    const stored = { ...record.data[sheet.id], ...computed[sheet.id] };
     const fields: Record<string, unknown> = {};
     for (const [fieldName, field] of Object.entries(sheet.fields)) {
       if (!isReadable(field) || !Object.hasOwn(stored, fieldName)) continue;
       const value = stored[fieldName];
-      if (field.valuetype === 'adhocracy_core.schema.Reference') fields[fieldName] = referencesToUrls(value, codec);
+      if (field.valuetype === 'adhocracy_core.schema.Reference' || field.valuetype === 'adhocracy_core.schema.PostPool') fields[fieldName] = referencesToUrls(value, codec);
       else if (field.referenceMember !== undefined) fields[fieldName] = memberReferencesToUrls(value, field.referenceMember, codec);
       else fields[fieldName] = value;
     }
@@ -63,11 +67,13 @@ function memberReferencesToUrls(value: unknown, member: string, codec: PathCodec
   );
 }
 
-export function serializeChange(record: ResourceRecord, updated: UpdatedResources, codec: PathCodec) {
+/** A POST or PUT answer; a new item's first version is named too (`first_version_path`). */
+export function serializeChange(record: ResourceRecord, updated: UpdatedResources, codec: PathCodec, firstVersion?: string) {
   const urls = (paths: readonly string[]) => paths.map((path) => codec.toUrl(path));
   return {
     content_type: record.contentType,
     path: codec.toUrl(record.path),
+    ...(firstVersion ? { first_version_path: codec.toUrl(firstVersion) } : {}),
     updated_resources: {
       changed_descendants: urls(updated.changed_descendants),
       created: urls(updated.created),

@@ -1,6 +1,6 @@
 // The documents PouchStorage keeps, their ids, and small helpers shared by the files that read and write them.
 import { lastSegment, parentPath, rootPath } from '../tree/path.ts';
-import type { ChildCounts, IndexValue, ResourceRecord, SessionRecord, SharedRecord, SheetData, UniqueClaim } from './storage.ts';
+import type { ChildCounts, IndexValue, ResourceRecord, ResourceReference, SessionRecord, SharedRecord, SheetData, UniqueClaim } from './storage.ts';
 
 /**
  * Document layout. Ids are chosen so that every lookup is a key or a key range of _all_docs, which
@@ -13,7 +13,9 @@ import type { ChildCounts, IndexValue, ResourceRecord, SessionRecord, SharedReco
  * - a resource that is hidden or has a view permission of its own has a `guard:<path>` beside it, so
  *   that the guarded resources below a pool are one key range (what deep queries must check);
  * - a removed resource whose path must never be reused keeps its id, as a tombstone;
- * - a shared record (lockout counts, settings) is `record:<key>`.
+ * - a shared record (lockout counts, settings) is `record:<key>`;
+ * - a reference from one resource to another is `ref:<target>|<source>|<field>`, so that what refers
+ *   to a resource is one key range.
  * `|` cannot occur in a child name, and no id starts with `_`, which CouchDB reserves.
  */
 export const highKey = '\ufff0';
@@ -29,8 +31,11 @@ export const countsKey = (parent: string) => `counts:${parent}`;
 export const sessionKey = (userPath: string, id: string) => `session:${userPath}|${id}`;
 export const sessionsRange = (userPath: string) => ({ startkey: `session:${userPath}|`, endkey: `session:${userPath}|${highKey}` });
 export const guardKey = (path: string) => `guard:${path}`;
+/** `ref:<target>|<source>|<key>`: a target's backreferences are one key range, and the id says it all. */
+export const refKey = (reference: ResourceReference, source: string) => `ref:${reference.target}|${source}|${reference.key}`;
+export const backreferencesRange = (target: string) => ({ startkey: `ref:${target}|`, endkey: `ref:${target}|${highKey}` });
 /** Every key derived from a path, and from every path below it, starts with one of these followed by the path. */
-export const perPathPrefixes = ['counts:', 'counter:', 'session:', 'guard:'] as const;
+export const perPathPrefixes = ['counts:', 'counter:', 'session:', 'guard:', 'ref:'] as const;
 
 export interface ResourceDoc {
   kind: 'resource';
@@ -42,6 +47,8 @@ export interface ResourceDoc {
   hidden: boolean;
   restricted: boolean;
   data: SheetData;
+  /** The references of the data, kept so that a change or removal knows which reference documents to drop. */
+  refs?: ResourceReference[];
 }
 interface SessionDoc {
   kind: 'session';
@@ -70,12 +77,16 @@ interface RecordDoc {
   kind: 'record';
   record: SharedRecord;
 }
+/** One reference, stored under its target so that a resource's backreferences are one key range. */
+interface RefDoc {
+  kind: 'ref';
+}
 /** What stays of a removed resource whose path is never given to another. */
 interface TombstoneDoc {
   kind: 'tombstone';
   path: string;
 }
-export type Doc = ResourceDoc | SessionDoc | UniqueDoc | CounterDoc | CountsDoc | GuardDoc | TombstoneDoc | RecordDoc;
+export type Doc = ResourceDoc | SessionDoc | UniqueDoc | CounterDoc | CountsDoc | GuardDoc | TombstoneDoc | RecordDoc | RefDoc;
 export type Db = PouchDB.Database<Doc>;
 
 export type StoredDoc = Doc & PouchDB.Core.IdMeta & PouchDB.Core.GetMeta;
@@ -127,6 +138,7 @@ export function toDoc(record: ResourceRecord): ResourceDoc {
     hidden: Boolean(record.hidden),
     restricted: Boolean(record.restricted),
     data: record.data,
+    ...(record.references && record.references.length > 0 ? { refs: [...record.references] } : {}),
     ...index,
   };
 }
@@ -139,6 +151,7 @@ export function toResource(doc: ResourceDoc & { _rev?: string }): ResourceRecord
     data: doc.data,
     hidden: doc.hidden === true,
     restricted: doc.restricted === true,
+    ...(doc.refs ? { references: doc.refs } : {}),
     ...(doc._rev ? { revision: doc._rev } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // Resource documents: reading a path and its ancestors through the cache, writing them with their guards, counts, counters and tombstones.
 import type { RecordCache } from './pouch-cache.ts';
 import {
+  backreferencesRange,
   countsKey,
   getDoc,
   guardKey,
@@ -8,6 +9,7 @@ import {
   isGuarded,
   isStatus,
   perPathPrefixes,
+  refKey,
   removeIgnoringConflict,
   resourceKey,
   toDoc,
@@ -16,7 +18,7 @@ import {
   type Doc,
 } from './pouch-documents.ts';
 import type { CountChange, LocalCommitter, PutDoc, PutDocument, WriteUnit } from './pouch-writes.ts';
-import { AlreadyExistsError, RevisionConflictError, type ResourceRecord } from './storage.ts';
+import { AlreadyExistsError, RevisionConflictError, type Backreference, type Changes, type ResourceRecord, type ResourceReference } from './storage.ts';
 import { parentPath } from '../tree/path.ts';
 
 /** How often a removal is tried again when the subtree changed while it was read. */
@@ -72,60 +74,85 @@ export class ResourceDocuments {
   }
 
   async insert(record: ResourceRecord, counter?: { name: string; value: number }): Promise<ResourceRecord> {
-    const id = resourceKey(record.path);
-    const docs: PutDoc[] = [];
-    if (isGuarded(record)) docs.push(await this.guardDoc(record.path));
-    docs.push({ _id: id, ...toDoc(record) });
-    let revs: string[];
-    try {
-      revs = await this.write({ docs, counts: countChange(record, 1), ...(counter ? { counters: [counter] } : {}) });
-    } catch (error) {
-      if (isStatus(error, 409)) throw new AlreadyExistsError(record.path);
-      throw error;
-    }
-    const rev = revs.at(-1) as string;
-    this.cache.rememberResource(id, toResource({ ...toDoc(record), _rev: rev }));
-    return { ...record, revision: rev };
+    const [written] = await this.commit({ inserts: [{ record, ...(counter ? { counter } : {}) }] });
+    return written as ResourceRecord;
   }
 
   /** Stores many new resources at once; answers the paths that existed already, which are left as they are. */
   async insertMany(records: readonly ResourceRecord[]): Promise<string[]> {
     const existing = await this.readMany(records.map((record) => record.path));
     const fresh = records.filter((_, index) => existing[index] === undefined);
-    const docs: PutDoc[] = [];
-    for (const record of fresh) {
-      if (isGuarded(record)) docs.push(await this.guardDoc(record.path));
-      docs.push({ _id: resourceKey(record.path), ...toDoc(record) });
-    }
-    if (fresh.length > 0) await this.write({ docs, counts: fresh.flatMap((record) => countChange(record, 1)) });
-    for (const record of fresh) this.cache.forget(resourceKey(record.path));
+    if (fresh.length > 0) await this.commit({ inserts: fresh.map((record) => ({ record })) });
     return records.filter((_, index) => existing[index] !== undefined).map((record) => record.path);
   }
 
   async replace(record: ResourceRecord): Promise<ResourceRecord> {
-    if (record.revision === undefined) throw new Error(`replacing ${record.path} needs the revision it was read at`);
-    const before = await this.read(record.path);
-    if (!before || before.revision !== record.revision) throw new RevisionConflictError(record.path);
-    const id = resourceKey(record.path);
-    const docs: PutDoc[] = [{ _id: id, _rev: record.revision, ...toDoc(record) }];
-    if (isGuarded(record) && !isGuarded(before)) docs.unshift(await this.guardDoc(record.path));
-    if (!isGuarded(record) && isGuarded(before)) {
-      const guard = await getDoc(this.db, guardKey(record.path));
-      if (guard) docs.push({ _id: guard._id, _rev: guard._rev, _deleted: true } as PutDoc);
+    const [written] = await this.commit({ replaces: [record] });
+    return written as ResourceRecord;
+  }
+
+  /** Inserts and replaces with their guards, references and counts, as one unit of the writer. */
+  async commit(changes: Changes): Promise<ResourceRecord[]> {
+    const inserts = changes.inserts ?? [];
+    const replaces = changes.replaces ?? [];
+    for (const record of replaces) {
+      if (record.revision === undefined) throw new Error(`replacing ${record.path} needs the revision it was read at`);
     }
-    const flagsChanged = Boolean(before.hidden) !== Boolean(record.hidden) || Boolean(before.restricted) !== Boolean(record.restricted);
+    const befores = await this.readMany(replaces.map((record) => record.path));
+    replaces.forEach((record, index) => {
+      if (befores[index]?.revision !== record.revision) throw new RevisionConflictError(record.path);
+    });
+    const unit: Required<Pick<WriteUnit, 'docs' | 'upserts' | 'removals' | 'counts' | 'counters'>> = { docs: [], upserts: [], removals: [], counts: [], counters: [] };
+    for (const { record, counter } of inserts) {
+      if (isGuarded(record)) unit.upserts.push(guardDocOf(record.path));
+      unit.docs.push({ _id: resourceKey(record.path), ...toDoc(record) });
+      unit.upserts.push(...referenceDocsOf(record, []));
+      unit.counts.push(...countChange(record, 1));
+      if (counter) unit.counters.push(counter);
+    }
+    replaces.forEach((record, index) => {
+      const before = befores[index] as ResourceRecord;
+      if (isGuarded(record) && !isGuarded(before)) unit.upserts.push(guardDocOf(record.path));
+      if (!isGuarded(record) && isGuarded(before)) unit.removals.push(guardKey(record.path));
+      unit.docs.push({ _id: resourceKey(record.path), _rev: record.revision, ...toDoc(record) });
+      unit.upserts.push(...referenceDocsOf(record, before.references ?? []));
+      unit.removals.push(...droppedReferencesOf(record, before.references ?? []));
+      if (Boolean(before.hidden) !== Boolean(record.hidden) || Boolean(before.restricted) !== Boolean(record.restricted)) {
+        unit.counts.push(...countChange(before, -1), ...countChange(record, 1));
+      }
+    });
     let revs: string[];
     try {
-      revs = await this.write({ docs, counts: flagsChanged ? [...countChange(before, -1), ...countChange(record, 1)] : [] });
+      revs = await this.write(unit);
     } catch (error) {
-      // Whatever we hold of it is older than what the store has.
-      this.cache.forget(id);
-      if (isStatus(error, 409)) throw new RevisionConflictError(record.path);
+      // Whatever we hold of them is older than what the store has.
+      for (const record of [...inserts.map(({ record: inserted }) => inserted), ...replaces]) this.cache.forget(resourceKey(record.path));
+      if (isStatus(error, 409)) throw await this.explainConflict(inserts.map(({ record }) => record), replaces);
       throw error;
     }
-    const rev = revs[docs.findIndex((doc) => doc._id === id)] as string;
-    this.cache.rememberResource(id, toResource({ ...toDoc(record), _rev: rev }));
-    return { ...record, revision: rev };
+    const written = [...inserts.map(({ record }) => record), ...replaces];
+    return written.map((record) => {
+      const id = resourceKey(record.path);
+      const rev = revs[unit.docs.findIndex((doc) => doc._id === id)] as string;
+      this.cache.rememberResource(id, toResource({ ...toDoc(record), _rev: rev }));
+      return { ...record, revision: rev };
+    });
+  }
+
+  /** Which of a transaction's writes conflicted: a path taken, or else a record changed meanwhile. */
+  private async explainConflict(inserts: readonly ResourceRecord[], replaces: readonly ResourceRecord[]): Promise<Error> {
+    const taken = await Promise.all(inserts.map((record) => getDoc(this.db, resourceKey(record.path))));
+    const index = taken.findIndex((doc) => doc !== undefined);
+    if (index >= 0) return new AlreadyExistsError((inserts[index] as ResourceRecord).path);
+    return new RevisionConflictError((replaces[0] ?? inserts[0])?.path ?? '');
+  }
+
+  async backreferences(target: string): Promise<Backreference[]> {
+    const page = await this.db.allDocs(backreferencesRange(target));
+    return page.rows.map((row) => {
+      const [source, key] = row.id.slice(`ref:${target}|`.length).split('|') as [string, string];
+      return { source, key };
+    });
   }
 
   async removeTree(path: string, keepPath: boolean): Promise<ResourceRecord[]> {
@@ -144,8 +171,11 @@ export class ResourceDocuments {
         ...below.rows.map((row) => ({ _id: row.id, _rev: row.value.rev, _deleted: true })),
         ...extras.flatMap((page) => page.rows.map((row) => ({ _id: row.id, _rev: row.value.rev, _deleted: true }))),
       ] as PutDoc[];
+      // References from what is removed to what stays: those to what is removed went with the extras.
+      const inside = new Set(docs.map((doc) => doc._id));
+      const removals = removed.flatMap((record) => droppedReferencesOf({ ...record, references: [] }, record.references ?? [])).filter((id) => !inside.has(id));
       try {
-        await this.write({ docs, counts: countChange(toResource(top), -1) });
+        await this.write({ docs, removals, counts: countChange(toResource(top), -1) });
       } catch (error) {
         // Something below changed while it was read: read it again.
         if (isStatus(error, 409) && attempt < maxRemovalAttempts) continue;
@@ -165,35 +195,31 @@ export class ResourceDocuments {
       .sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
   }
 
-  /** A guard as it is to be written: over one left behind (by a crash over CouchDB), at its revision. */
-  private async guardDoc(path: string): Promise<PutDoc> {
-    const stale = await getDoc(this.db, guardKey(path));
-    return { _id: guardKey(path), ...(stale ? { _rev: stale._rev } : {}), kind: 'guard', path };
-  }
-
   private async write(unit: WriteUnit): Promise<string[]> {
     if ('local' in this.writer) return this.writer.local.write(unit);
     return this.writeRemote(unit);
   }
 
   /**
-   * One document after another, guards first and their removals last, so that a crash in between
-   * leaves a guard too many (a needless check), never a resource unguarded. A removal is one
+   * One document after another: guards and references first, removed guards and references last, so
+   * that a crash in between leaves a guard or a reference too many (a needless check, a dangling
+   * backreference that reads nothing), never a resource unguarded. A removal of a subtree is one
    * _bulk_docs request; what it misses of a subtree that changed meanwhile is tried again.
    */
   private async writeRemote(unit: WriteUnit): Promise<string[]> {
     const put = (this.writer as { remote: PutDocument }).remote;
-    const revs: string[] = [];
     const removals = unit.docs.filter((doc) => doc._deleted || doc.kind === 'tombstone');
     if (removals.length > 1) {
       const results = await this.db.bulkDocs(removals as PouchDB.Core.PutDocument<Doc>[]);
       const conflicted = results.find((result) => 'error' in result && result.error);
       if (conflicted) throw conflicted;
-      for (const change of unit.counts ?? []) this.cache.forget(countsKey(change.pool));
+      await Promise.all((unit.removals ?? []).map((id) => this.removeIfThere(id)));
+      this.forgetCounts(unit);
       return results.map((result) => (result as PouchDB.Core.Response).rev);
     }
-    const ordered = [...unit.docs.filter((doc) => !doc._deleted), ...unit.docs.filter((doc) => doc._deleted)];
-    for (const doc of ordered) {
+    for (const doc of unit.upserts ?? []) await this.upsert(doc);
+    const revs: string[] = [];
+    for (const doc of unit.docs) {
       if (doc._deleted) {
         await removeIgnoringConflict(this.db, doc._id, doc._rev as string);
         revs.push('');
@@ -201,8 +227,42 @@ export class ResourceDocuments {
         revs.push((await put(doc)).rev);
       }
     }
-    // This process reads its own writes at once; other processes learn of them from the changes feed.
-    for (const change of unit.counts ?? []) this.cache.forget(countsKey(change.pool));
-    return unit.docs.map((doc) => revs[ordered.indexOf(doc)] as string);
+    for (const id of unit.removals ?? []) await this.removeIfThere(id);
+    this.forgetCounts(unit);
+    return revs;
   }
+
+  /** This process reads its own writes at once; other processes learn of them from the changes feed. */
+  private forgetCounts(unit: WriteUnit): void {
+    for (const change of unit.counts ?? []) this.cache.forget(countsKey(change.pool));
+  }
+
+  private async upsert(doc: PutDoc): Promise<void> {
+    const current = await getDoc(this.db, doc._id);
+    try {
+      await this.db.put({ ...doc, ...(current ? { _rev: current._rev } : {}) } as PouchDB.Core.PutDocument<Doc>);
+    } catch (error) {
+      // Written meanwhile by somebody else: the same document, since it is derived from its id.
+      if (!isStatus(error, 409)) throw error;
+    }
+  }
+
+  private async removeIfThere(id: string): Promise<void> {
+    const current = await getDoc(this.db, id);
+    if (current) await removeIgnoringConflict(this.db, id, current._rev);
+  }
+}
+
+const guardDocOf = (path: string): PutDoc => ({ _id: guardKey(path), kind: 'guard', path });
+
+/** The reference documents of a record that `before` did not have. */
+function referenceDocsOf(record: ResourceRecord, before: readonly ResourceReference[]): PutDoc[] {
+  const had = new Set(before.map((reference) => refKey(reference, record.path)));
+  return (record.references ?? []).filter((reference) => !had.has(refKey(reference, record.path))).map((reference) => ({ _id: refKey(reference, record.path), kind: 'ref' }));
+}
+
+/** The ids of the reference documents of `before` that the record no longer has. */
+function droppedReferencesOf(record: ResourceRecord, before: readonly ResourceReference[]): string[] {
+  const has = new Set((record.references ?? []).map((reference) => refKey(reference, record.path)));
+  return before.map((reference) => refKey(reference, record.path)).filter((id) => !has.has(id));
 }

@@ -23,6 +23,10 @@ export interface CountChange {
  */
 export interface WriteUnit {
   docs: PutDoc[];
+  /** Documents written over whatever revision they have, if any (what a crash may have left behind). */
+  upserts?: PutDoc[];
+  /** Ids of documents deleted if they are there. */
+  removals?: string[];
   counts?: CountChange[];
   /** Counters whose values the unit's names used: each is stored as at least this value. */
   counters?: { name: string; value: number }[];
@@ -135,27 +139,43 @@ export class LocalCommitter {
     void this.writeNext();
   }
 
-  /** Units that would conflict are answered before the batch, so that counts never include a child that was not written. */
+  /**
+   * Units that would conflict are answered before the batch, so that counts never include a child that
+   * was not written; their upserts and removals get the revisions they replace.
+   */
   private async admit(batch: Waiting[]): Promise<Waiting[]> {
-    const checkedIds = [...new Set(batch.filter(({ checked }) => checked).flatMap(({ unit }) => unit.docs.map((doc) => doc._id)))];
+    const idsOf = (unit: WriteUnit) => [...unit.docs.map((doc) => doc._id), ...(unit.upserts ?? []).map((doc) => doc._id), ...(unit.removals ?? [])];
+    const checkedIds = [...new Set(batch.filter(({ checked }) => checked).flatMap(({ unit }) => idsOf(unit)))];
     const revisions = new Map<string, string | undefined>();
     await Promise.all(checkedIds.map(async (id) => revisions.set(id, (await getDoc(this.db, id))?._rev)));
     const taken = new Set<string>();
     const admitted: Waiting[] = [];
     for (const waiting of batch) {
-      const ids = waiting.unit.docs.map((doc) => doc._id);
+      const ids = idsOf(waiting.unit);
       if (!waiting.checked) {
         ids.forEach((id) => taken.add(id));
         admitted.push(waiting);
         continue;
       }
       // Two units of one batch writing one document: the first comes first, the second conflicts.
-      const fits = waiting.unit.docs.every((doc) => !taken.has(doc._id) && revisions.get(doc._id) === doc._rev);
+      const fits = ids.every((id) => !taken.has(id)) && waiting.unit.docs.every((doc) => revisions.get(doc._id) === doc._rev);
       if (!fits) {
         waiting.reject(conflict(ids.join(', ')));
         continue;
       }
       ids.forEach((id) => taken.add(id));
+      const { unit } = waiting;
+      const withRevision = (doc: PutDoc): PutDoc => {
+        const { _rev: _stale, ...rest } = doc;
+        const rev = revisions.get(doc._id);
+        return rev === undefined ? rest : { ...rest, _rev: rev };
+      };
+      const removals = (unit.removals ?? []).flatMap((id) => {
+        const rev = revisions.get(id);
+        return rev === undefined ? [] : [{ _id: id, _rev: rev, _deleted: true } as PutDoc];
+      });
+      // From here on the unit's documents are exactly what goes into the batch.
+      waiting.unit = { ...unit, docs: [...unit.docs, ...(unit.upserts ?? []).map(withRevision), ...removals], upserts: [], removals: [] };
       admitted.push(waiting);
     }
     return admitted;

@@ -16,6 +16,7 @@ import * as sessions from './pouch-sessions.ts';
 import { LocalCommitter, type PutDocument } from './pouch-writes.ts';
 import {
   StorageUnavailableError,
+  type Changes,
   type ChildQuery,
   type ResourceRecord,
   type SessionRecord,
@@ -143,6 +144,8 @@ class PouchStorage implements Storage {
   insertResources = (records: readonly ResourceRecord[]) => this.resources.insertMany(records);
   replaceResource = (record: ResourceRecord) => this.resources.replace(record);
   removeTree = (path: string, options?: { keepPath?: boolean }) => this.resources.removeTree(path, options?.keepPath === true);
+  commit = (changes: Changes) => this.resources.commit(changes);
+  backreferences = (target: string) => this.resources.backreferences(target);
   guardedWithin = (path: string) => this.resources.guardedWithin(path);
 
   queryChildren = (query: ChildQuery) => queries.queryChildren(this.db, query);

@@ -17,8 +17,31 @@ export interface ResourceRecord {
   restricted?: boolean;
   /** Values to filter and sort on, by index key (`<sheet id>:<field>`). */
   index?: Record<string, IndexValue>;
+  /** The resources its data refers to, by the field that does (`<sheet id>:<field>`): what backreferences are read from. */
+  references?: readonly ResourceReference[];
   /** The storage revision this record was read at; required to replace it. */
   revision?: string;
+}
+
+export interface ResourceReference {
+  /** The referring field, `<sheet id>:<field>`. */
+  key: string;
+  /** The path referred to. */
+  target: string;
+}
+
+/** A reference seen from its target: which resource refers to it, by which field. */
+export interface Backreference {
+  source: string;
+  key: string;
+}
+
+/** What one transaction writes: all of it or nothing (see Storage.commit for what holds over CouchDB). */
+export interface Changes {
+  /** New resources, each with the counter value its name took, if it took one. */
+  inserts?: readonly { record: ResourceRecord; counter?: { name: string; value: number } }[];
+  /** Resources read at their `revision`, written anew; one changed meanwhile fails the transaction. */
+  replaces?: readonly ResourceRecord[];
 }
 
 export type Comparator = 'eq' | 'noteq' | 'lt' | 'le' | 'gt' | 'ge' | 'any' | 'notany';
@@ -121,6 +144,16 @@ export interface Storage {
   insertResources(records: readonly ResourceRecord[]): Promise<string[]>;
   /** Replaces a resource read at `record.revision`; throws RevisionConflictError if it changed since. */
   replaceResource(record: ResourceRecord): Promise<ResourceRecord>;
+  /**
+   * Writes several resources as one transaction, with their counts, guards and references: on a local
+   * store in one atomic batch; over CouchDB one document after another, guards and inserts first, so
+   * that a crash leaves at most a part that readers can see (see docs/batch.md). Throws
+   * AlreadyExistsError for an insert whose path is taken, RevisionConflictError for a stale replace,
+   * and then writes nothing. Answers the records written, inserts first, with their new revisions.
+   */
+  commit(changes: Changes): Promise<ResourceRecord[]>;
+  /** Who refers to a resource, by which field. */
+  backreferences(target: string): Promise<Backreference[]>;
   /** Reads several resources at once (a path and its ancestors); undefined where there is none. */
   readResources(paths: readonly string[]): Promise<(ResourceRecord | undefined)[]>;
   /**

@@ -1,5 +1,6 @@
 // For every built-in type and every kind of caller, what OPTIONS offers is exactly what POST, PUT and DELETE allow.
 import assert from 'node:assert/strict';
+import { isEditableIn } from '../../src/registry.ts';
 import { isPasswordField, type FieldDefinition } from '../../src/sheet.ts';
 import { ids, registerAndLogIn, startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -31,7 +32,10 @@ function sampleValue(field: FieldDefinition): unknown {
   }
 }
 
-function creationBody(typeId: string): object {
+const versionable = 'adhocracy_core.sheets.versions.IVersionable';
+
+/** A body that creates one of the type in the pool: a version follows the pool's newest version. */
+function creationBody(typeId: string, last?: string): object {
   const bodies: Record<string, object> = {
     [ids.basicPool]: { content_type: ids.basicPool, data: { [ids.name]: { name: next() } } },
     [ids.user]: {
@@ -40,7 +44,8 @@ function creationBody(typeId: string): object {
     },
     'adhocracy_core.resources.principal.IGroup': { content_type: 'adhocracy_core.resources.principal.IGroup', data: { [ids.name]: { name: next() } } },
   };
-  return bodies[typeId] as object;
+  if (!bodies[typeId] && typeId.endsWith('Version')) return { content_type: typeId, data: { [versionable]: { follows: [last] } } };
+  return bodies[typeId] ?? { content_type: typeId, data: {} };
 }
 
 describe('rest/OPTIONS agrees with the verbs', function () {
@@ -89,6 +94,7 @@ describe('rest/OPTIONS agrees with the verbs', function () {
       .set('X-User-Token', admin.token as string)
       .send(creationBody('adhocracy_core.resources.principal.IGroup'))
       .expect(200);
+    const document = await t.http.post(new URL(pool.body.path).pathname).set('X-User-Token', creator.token).send(creationBody('adhocracy_core.resources.document.IDocument')).expect(200);
     const self = await registerAndLogIn(t.http, `self ${next()}`, `${next()}@example.org`);
     Object.assign(callers.find((caller) => caller.name === 'self') as Caller, { token: self.token, password: 'EckVocUbs3' });
     // A pool only moderators and admins may view, and a hidden one, each with a pool inside.
@@ -103,7 +109,22 @@ describe('rest/OPTIONS agrees with the verbs', function () {
       below.push((await t.http.post(new URL(top).pathname).set('X-User-Token', admin.token as string).send(creationBody(ids.basicPool)).expect(200)).body.path);
     }
     await t.http.put(new URL(hidden.body.path).pathname).set('X-User-Token', admin.token as string).send({ data: { [ids.metadata]: { hidden: true } } }).expect(200);
-    return ['/', '/principals/', '/principals/users/', '/principals/groups/', pool.body.path, group.body.path, self.path, ...below, restricted.body.path, hidden.body.path].map(
+    const item = document.body.path as string;
+    return [
+      '/',
+      '/principals/',
+      '/principals/users/',
+      '/principals/groups/',
+      document.body.first_version_path,
+      `${item}comments/`,
+      item,
+      pool.body.path,
+      group.body.path,
+      self.path,
+      ...below,
+      restricted.body.path,
+      hidden.body.path,
+    ].map(
       (path: string) => new URL(path, 'http://localhost:6541').pathname,
     );
   }
@@ -135,8 +156,9 @@ describe('rest/OPTIONS agrees with the verbs', function () {
         assert.ok(type);
 
         const offeredTypes = ((options.body.POST?.request_body ?? []) as { content_type: string }[]).map((stub) => stub.content_type);
+        const last = context?.data['adhocracy_core.sheets.tags.ITags']?.LAST as string | undefined;
         for (const elementType of type.elementTypes) {
-          const response = await send(t.http.post(path), caller).send(creationBody(elementType));
+          const response = await send(t.http.post(path), caller).send(creationBody(elementType, last));
           const expected = offeredTypes.includes(elementType) ? 200 : 403;
           assert.equal(response.status, expected, `${caller.name} POST ${elementType} to ${path}: ${JSON.stringify(response.body)}`);
           checked.push(`${caller.name} POST ${path}`);
@@ -146,7 +168,7 @@ describe('rest/OPTIONS agrees with the verbs', function () {
         // and refused when it may edit none.
         const offeredSheets = Object.keys(options.body.PUT?.request_body.data ?? {});
         for (const sheet of registry.sheetsOf(type.id)) {
-          const editable = Object.entries(sheet.fields).filter(([, field]) => !field.serverManaged && field.editable !== false);
+          const editable = Object.entries(sheet.fields).filter(([, field]) => isEditableIn(type, sheet, field));
           const statuses: number[] = [];
           for (const [fieldName, field] of editable) {
             const value = sampleValue(field);

@@ -88,9 +88,10 @@ describe('rest/resources', () => {
         content_type: ids.basicPool,
         path: 'http://localhost:6541/space/',
         updated_resources: {
-          changed_descendants: ['http://localhost:6541/'],
+          // The admin is modified too: the new pool's creator reference points to it.
+          changed_descendants: ['http://localhost:6541/principals/users/', 'http://localhost:6541/principals/', 'http://localhost:6541/'],
           created: ['http://localhost:6541/space/'],
-          modified: ['http://localhost:6541/'],
+          modified: ['http://localhost:6541/', 'http://localhost:6541/principals/users/0000000/'],
           removed: [],
         },
       });

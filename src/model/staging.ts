@@ -1,0 +1,85 @@
+// A transaction being built: what a request (or a batch of them) writes, read back by later steps, committed at once.
+import type { Backreference, ResourceRecord, Storage } from '../storage/storage.ts';
+import type { PreparedClaims } from './unique-values.ts';
+
+/**
+ * Every write of a request is staged here and stored by one commit, all or nothing; every read of the
+ * request sees what is staged before what is stored. A batch stages all its subrequests, so that a
+ * failing one leaves nothing behind, and all of it shares one time.
+ */
+export class Staging {
+  private readonly inserted = new Map<string, { record: ResourceRecord; counter?: { name: string; value: number } }>();
+  private readonly replaced = new Map<string, ResourceRecord>();
+  private readonly claims: PreparedClaims[] = [];
+  /** Per item, the version this transaction created: one new version per item and transaction. */
+  readonly newVersions = new Map<string, string>();
+  /** The paths each kind of change touched, for the answer's updated_resources. */
+  readonly created = new Set<string>();
+  readonly modified = new Set<string>();
+  readonly removed = new Set<string>();
+
+  constructor(
+    private readonly storage: Storage,
+    /** The one time of every write of the transaction, as ISO 8601. */
+    readonly now: string,
+  ) {}
+
+  async read(path: string): Promise<ResourceRecord | undefined> {
+    return this.inserted.get(path)?.record ?? this.replaced.get(path) ?? this.storage.readResource(path);
+  }
+
+  async readMany(paths: readonly string[]): Promise<(ResourceRecord | undefined)[]> {
+    const stored = await this.storage.readResources(paths);
+    return paths.map((path, index) => this.inserted.get(path)?.record ?? this.replaced.get(path) ?? stored[index]);
+  }
+
+  isNew(path: string): boolean {
+    return this.inserted.has(path);
+  }
+
+  insert(record: ResourceRecord, counter?: { name: string; value: number }): void {
+    this.inserted.set(record.path, { record, ...(counter ? { counter } : {}) });
+    this.created.add(record.path);
+  }
+
+  /** A record read from the store (with its revision), or one staged earlier in this transaction, changed. */
+  replace(record: ResourceRecord): void {
+    const staged = this.inserted.get(record.path);
+    if (staged) staged.record = record;
+    else this.replaced.set(record.path, record);
+    if (!this.created.has(record.path)) this.modified.add(record.path);
+  }
+
+  hold(claims: PreparedClaims): void {
+    this.claims.push(claims);
+  }
+
+  /** What refers to a resource, in the store and in what is staged. */
+  async backreferences(target: string): Promise<Backreference[]> {
+    const staged = [...this.inserted.values()].map(({ record }) => record).concat([...this.replaced.values()]);
+    const changed = new Set(staged.map((record) => record.path));
+    const stored = (await this.storage.backreferences(target)).filter((reference) => !changed.has(reference.source));
+    const fromStaged = staged.flatMap((record) =>
+      (record.references ?? []).filter((reference) => reference.target === target).map((reference) => ({ source: record.path, key: reference.key })),
+    );
+    return [...stored, ...fromStaged];
+  }
+
+  /** Stores everything at once; the claims made for it are kept or given back as it went. */
+  async commit(): Promise<ResourceRecord[]> {
+    let written: ResourceRecord[];
+    try {
+      written = await this.storage.commit({ inserts: [...this.inserted.values()], replaces: [...this.replaced.values()] });
+    } catch (error) {
+      await this.abandon();
+      throw error;
+    }
+    for (const claims of this.claims) await claims.committed();
+    return written;
+  }
+
+  /** Gives back the claims of a transaction that will not be stored. */
+  async abandon(): Promise<void> {
+    for (const claims of this.claims.splice(0)) await claims.abandoned();
+  }
+}
