@@ -17,6 +17,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** JSON nested deeper than this is refused. */
   maxJsonDepth: number;
+  /** Subrequests one batch may hold. */
+  batchMaxRequests: number;
   corsOrigins: '*' | string[];
   password: PasswordPolicy;
   argon2: Argon2Params;
@@ -64,6 +66,7 @@ export function readConfig(env: Env = process.env): Config {
     databaseUrl: env.DATABASE_URL ? url(env, 'DATABASE_URL', '') : undefined,
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_000_000, 1024, 100_000_000),
     maxJsonDepth: integer(env, 'MAX_JSON_DEPTH', 32, 4, 1000),
+    batchMaxRequests: integer(env, 'BATCH_MAX_REQUESTS', 100, 1, 10_000),
     corsOrigins: !env.CORS_ORIGINS || env.CORS_ORIGINS === '*' ? '*' : env.CORS_ORIGINS.split(',').map((origin) => origin.trim()),
     password: {
       minLength: integer(env, 'PASSWORD_MIN_LENGTH', 8, 1, 1024),

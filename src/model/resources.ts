@@ -302,6 +302,7 @@ export function createResourceService(deps: {
         st.replace(next);
         if (next.hidden && !current.hidden) st.removed.add(next.path);
         if (!next.hidden && current.hidden) st.created.add(next.path);
+        st.afterCommit(() => endSessionsIfNeeded(current, next, principal, requestId));
         return { before: current, next };
       };
       if (staging) {
@@ -311,9 +312,7 @@ export function createResourceService(deps: {
       try {
         // Someone else wrote meanwhile: the same change, on top of theirs.
         const { result, st } = await inOwnTransaction(stage, (error) => error instanceof RevisionConflictError);
-        const done = await written(result.next, st);
-        await endSessionsIfNeeded(result.before, done.record, principal, requestId);
-        return done;
+        return await written(result.next, st);
       } catch (error) {
         if (error instanceof RevisionConflictError) throw conflict('data', 'The resource is being changed by others too often; try again');
         throw error;

@@ -11,6 +11,8 @@ export class Staging {
   private readonly inserted = new Map<string, { record: ResourceRecord; counter?: { name: string; value: number } }>();
   private readonly replaced = new Map<string, ResourceRecord>();
   private readonly claims: PreparedClaims[] = [];
+  /** What must happen once the transaction is stored (ending the sessions of a changed password). */
+  private readonly committedHooks: (() => Promise<void>)[] = [];
   /** Per item, the version this transaction created: one new version per item and transaction. */
   readonly newVersions = new Map<string, string>();
   /** The paths each kind of change touched, for the answer's updated_resources. */
@@ -31,6 +33,11 @@ export class Staging {
   async readMany(paths: readonly string[]): Promise<(ResourceRecord | undefined)[]> {
     const stored = await this.storage.readResources(paths);
     return paths.map((path, index) => this.inserted.get(path)?.record ?? this.replaced.get(path) ?? stored[index]);
+  }
+
+  /** The same as readMany, under the name that traversal asks for. */
+  readResources(paths: readonly string[]): Promise<(ResourceRecord | undefined)[]> {
+    return this.readMany(paths);
   }
 
   isNew(path: string): boolean {
@@ -54,6 +61,10 @@ export class Staging {
     this.claims.push(claims);
   }
 
+  afterCommit(hook: () => Promise<void>): void {
+    this.committedHooks.push(hook);
+  }
+
   /** What refers to a resource, in the store and in what is staged. */
   async backreferences(target: string): Promise<Backreference[]> {
     const staged = [...this.inserted.values()].map(({ record }) => record).concat([...this.replaced.values()]);
@@ -75,6 +86,7 @@ export class Staging {
       throw error;
     }
     for (const claims of this.claims) await claims.committed();
+    for (const hook of this.committedHooks) await hook();
     return written;
   }
 

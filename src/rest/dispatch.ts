@@ -8,48 +8,86 @@ import { requestIdHeader, userTokenHeader } from '../headers.ts';
 import { traverse } from '../tree/traverse.ts';
 import { refuseUnseen } from './hidden.ts';
 import { createJsonBodyReader } from './json-body.ts';
-import type { Route } from './routes.ts';
 import { typeOf } from './serialize.ts';
 import type { Services } from './services.ts';
-import type { ViewRequest } from './view.ts';
+import type { Principal } from '../auth/permissions.ts';
+import type { Staging } from '../model/staging.ts';
+import type { Route, ViewRequest, ViewResponse } from './view.ts';
+
+/** One request as the routes see it, from HTTP or from a batch. */
+export interface RouteInput {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** Read only once the gate let the request through, so that a refused request is not read at all. */
+  readBody(): Promise<unknown>;
+  header(name: string): string | undefined;
+  principal: Principal;
+  clientAddress: string;
+  requestId: string;
+  /** In a batch: the transaction every subrequest stages its writes in, and reads through. */
+  staging?: Staging;
+}
+
+/**
+ * Traverse, see, pick the view, check its permission, read the body, run: the same for every request,
+ * whether it came over HTTP or inside a batch.
+ */
+export async function routeRequest(input: RouteInput, routes: readonly Route[], services: Services): Promise<ViewResponse> {
+  const { registry, codec, storage } = services;
+  const typeOfRecord = (record: Parameters<typeof typeOf>[1]) => typeOf(registry.resourceTypes, record);
+  const traversal = await traverse(input.staging ?? storage, input.path);
+  if (!traversal) throw notFound('path');
+  // Whatever the view, nothing happens to or below a resource the caller may not see.
+  const reach = walk(input.principal, traversal.lineage, typeOfRecord);
+  if (reach.blocked) refuseUnseen(reach.blocked, codec);
+  const access = reach.access;
+  const type = typeOfRecord(traversal.context);
+  const here = routes.filter((route) => route.view === traversal.view && (route.on === undefined || route.on === type.id));
+  if (here.length === 0) throw notFound('path');
+  const method = input.method === 'HEAD' ? 'GET' : input.method;
+  const route = here.find((candidate) => candidate.method === method);
+  if (!route) throw methodNotAllowed(input.method, allowedMethods(here));
+  if (!isAllowed(route.permission, access, type, registry)) throw forbidden('path', refusals[route.permission]);
+
+  const viewRequest: ViewRequest = {
+    method,
+    principal: input.principal,
+    context: traversal.context,
+    type,
+    access,
+    subpath: traversal.subpath,
+    query: input.query,
+    body: route.takesBody ? await input.readBody() : undefined,
+    header: input.header,
+    clientAddress: input.clientAddress,
+    requestId: input.requestId,
+    ...(input.staging ? { staging: input.staging } : {}),
+  };
+  return route.handler(viewRequest, services);
+}
 
 export function createDispatcher(routes: readonly Route[], services: Services): RequestHandler {
-  const { config, sessions, storage, registry, codec, passwords } = services;
+  const { config, sessions, storage, passwords } = services;
   const readJsonBody = createJsonBodyReader({ limitBytes: config.bodyLimitBytes, maxDepth: config.maxJsonDepth });
-  const typeOfRecord = (record: Parameters<typeof typeOf>[1]) => typeOf(registry.resourceTypes, record);
 
   return async (request: Request, response: Response) => {
     const principal = await authenticate(request.get(userTokenHeader), { sessions, storage, passwords });
     response.locals.account = principal.userPath;
-
-    const traversal = await traverse(storage, request.path);
-    if (!traversal) throw notFound('path');
-    // Whatever the view, nothing happens to or below a resource the caller may not see.
-    const reach = walk(principal, traversal.lineage, typeOfRecord);
-    if (reach.blocked) refuseUnseen(reach.blocked, codec);
-    const access = reach.access;
-    const type = typeOfRecord(traversal.context);
-    const here = routes.filter((route) => route.view === traversal.view && (route.on === undefined || route.on === type.id));
-    if (here.length === 0) throw notFound('path');
-    const method = request.method === 'HEAD' ? 'GET' : request.method;
-    const route = here.find((candidate) => candidate.method === method);
-    if (!route) throw methodNotAllowed(request.method, allowedMethods(here));
-    if (!isAllowed(route.permission, access, type, registry)) throw forbidden('path', refusals[route.permission]);
-
-    const viewRequest: ViewRequest = {
-      method,
-      principal,
-      context: traversal.context,
-      type,
-      access,
-      subpath: traversal.subpath,
-      query: readQuery(request),
-      body: route.takesBody ? await readJsonBody(request, response) : undefined,
-      header: (name) => request.get(name),
-      clientAddress: request.socket.remoteAddress ?? 'unknown',
-      requestId: String(response.getHeader(requestIdHeader) ?? ''),
-    };
-    const result = await route.handler(viewRequest, services);
+    const result = await routeRequest(
+      {
+        method: request.method,
+        path: request.path,
+        query: readQuery(request),
+        readBody: () => readJsonBody(request, response),
+        header: (name) => request.get(name),
+        principal,
+        clientAddress: request.socket.remoteAddress ?? 'unknown',
+        requestId: String(response.getHeader(requestIdHeader) ?? ''),
+      },
+      routes,
+      services,
+    );
     response.status(result.status ?? 200);
     if (result.headers) response.set(result.headers);
     response.json(result.body ?? {});

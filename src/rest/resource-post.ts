@@ -22,7 +22,7 @@ export const postResource: View = async (request, { registry, resources, codec, 
 
   const data = await validateSheetInput({ registry, type, data: body.data ?? {}, mode: 'create', roles: access.roles, lineage: access.lineage, passwordPolicy: config.password });
   const rootVersions = readRootVersions(body.root_versions, codec);
-  const { record, firstVersion, updated } = await resources.create({ pool, type, data, principal, client: request.clientAddress, rootVersions });
+  const { record, firstVersion, updated } = await resources.create({ pool, type, data, principal, client: request.clientAddress, rootVersions }, request.staging);
   return { body: serializeChange(record, updated, codec, firstVersion) };
 };
 

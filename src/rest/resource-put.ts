@@ -25,6 +25,6 @@ export const putResource: View = async (request, { registry, resources, login, c
     const password = request.header(userPasswordHeader);
     await login.confirmPassword({ principal, password, fields: guarded, address: request.clientAddress, requestId: request.requestId });
   }
-  const { record, updated } = await resources.update({ resource, type, data, principal, requestId: request.requestId, client: request.clientAddress });
+  const { record, updated } = await resources.update({ resource, type, data, principal, requestId: request.requestId, client: request.clientAddress }, request.staging);
   return { body: serializeChange(record, updated, codec) };
 };

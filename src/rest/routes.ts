@@ -1,6 +1,7 @@
 // The route table: every view with its method, its name below the context, and the types it answers on.
 import { userType } from '../resources/principal.ts';
 import { rootPoolType } from '../resources/pool.ts';
+import { createBatchView } from './batch.ts';
 import { loginByEmail, loginByName } from './login.ts';
 import { metaApi } from './meta-api.ts';
 import { deleteResource } from './resource-delete.ts';
@@ -9,21 +10,10 @@ import { optionsOfResource } from './resource-options.ts';
 import { postResource } from './resource-post.ts';
 import { putResource } from './resource-put.ts';
 import { listSessions, logout, revokeSessions } from './sessions.ts';
-import type { Permission } from '../auth/gate.ts';
-import type { View } from './view.ts';
+import type { Route } from './view.ts';
 
-export interface Route {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
-  /** The view name after the context's path; undefined for the resource itself. */
-  view?: string;
-  /** The content type the context must have; undefined for any. */
-  on?: string;
-  /** What the caller must be allowed on the context; the dispatcher checks it before the view runs. */
-  permission: Permission;
-  /** True when the view reads a JSON body. */
-  takesBody?: boolean;
-  handler: View;
-}
+
+export type { Route } from './view.ts';
 
 export const routes: readonly Route[] = [
   { method: 'GET', permission: 'view', handler: getResource },
@@ -32,6 +22,8 @@ export const routes: readonly Route[] = [
   { method: 'PUT', permission: 'edit', handler: putResource, takesBody: true },
   { method: 'DELETE', permission: 'delete', handler: deleteResource },
   { method: 'GET', view: 'meta_api', on: rootPoolType.id, permission: 'view', handler: metaApi },
+  // Each subrequest passes the gate on its own, as the caller.
+  { method: 'POST', view: 'batch', on: rootPoolType.id, permission: 'view', handler: createBatchView(() => routes), takesBody: true },
   { method: 'POST', view: 'login_username', on: rootPoolType.id, permission: 'view', handler: loginByName, takesBody: true },
   { method: 'POST', view: 'login_email', on: rootPoolType.id, permission: 'view', handler: loginByEmail, takesBody: true },
   { method: 'POST', view: 'logout', on: rootPoolType.id, permission: 'view', handler: logout, takesBody: true },

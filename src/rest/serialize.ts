@@ -69,17 +69,21 @@ function memberReferencesToUrls(value: unknown, member: string, codec: PathCodec
 
 /** A POST or PUT answer; a new item's first version is named too (`first_version_path`). */
 export function serializeChange(record: ResourceRecord, updated: UpdatedResources, codec: PathCodec, firstVersion?: string) {
-  const urls = (paths: readonly string[]) => paths.map((path) => codec.toUrl(path));
   return {
     content_type: record.contentType,
     path: codec.toUrl(record.path),
     ...(firstVersion ? { first_version_path: codec.toUrl(firstVersion) } : {}),
-    updated_resources: {
-      changed_descendants: urls(updated.changed_descendants),
-      created: urls(updated.created),
-      modified: urls(updated.modified),
-      removed: urls(updated.removed),
-    },
+    updated_resources: serializeUpdated(updated, codec),
+  };
+}
+
+export function serializeUpdated(updated: UpdatedResources, codec: PathCodec) {
+  const urls = (paths: readonly string[]) => paths.map((path) => codec.toUrl(path));
+  return {
+    changed_descendants: urls(updated.changed_descendants),
+    created: urls(updated.created),
+    modified: urls(updated.modified),
+    removed: urls(updated.removed),
   };
 }
 

@@ -1,6 +1,8 @@
 // What a view receives and returns: plain data, so views read top to bottom and format nothing themselves.
 import type { Access } from '../auth/access.ts';
+import type { Permission } from '../auth/gate.ts';
 import type { Principal } from '../auth/permissions.ts';
+import type { Staging } from '../model/staging.ts';
 import type { ResourceType } from '../resource-type.ts';
 import type { ResourceRecord } from '../storage/storage.ts';
 import type { Services } from './services.ts';
@@ -20,6 +22,8 @@ export interface ViewRequest {
   header(name: string): string | undefined;
   clientAddress: string;
   requestId: string;
+  /** In a batch: the transaction to stage writes in (nothing is stored until the whole batch is). */
+  staging?: Staging;
 }
 
 export interface ViewResponse {
@@ -29,3 +33,16 @@ export interface ViewResponse {
 }
 
 export type View = (request: ViewRequest, services: Services) => Promise<ViewResponse>;
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
+  /** The view name after the context's path; undefined for the resource itself. */
+  view?: string;
+  /** The content type the context must have; undefined for any. */
+  on?: string;
+  /** What the caller must be allowed on the context; the dispatcher checks it before the view runs. */
+  permission: Permission;
+  /** True when the view reads a JSON body. */
+  takesBody?: boolean;
+  handler: View;
+}

@@ -16,7 +16,7 @@ export interface Traversal {
  * Reads the path and all its ancestors in one request to the store. Undefined when the path is
  * malformed or not even the root exists.
  */
-export async function traverse(storage: Storage, requestPath: string): Promise<Traversal | undefined> {
+export async function traverse(storage: Pick<Storage, 'readResources'>, requestPath: string): Promise<Traversal | undefined> {
   const segments = splitPath(requestPath);
   if (segments === undefined) return undefined;
   const prefixes = segments.map((_, index) => joinPath(segments.slice(0, index + 1)));
