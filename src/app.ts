@@ -95,6 +95,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     throw error;
   }
 
+  // Over CouchDB, what a stopped process left of a transaction is rolled back or finished; readers see
+  // each transaction whole or not at all meanwhile.
+  const finishTransactions = () =>
+    storage.finishTransactions(clock.now()).then(
+      (finished) => finished > 0 && log.info('transactions_finished', { finished }),
+      (error: unknown) => log.error('transactions_finish_failed', describeError(error)),
+    );
+  const finishing = finishTransactions();
+
   // Old stores are migrated while the server already answers; closing waits for it.
   const migration = migrateUniqueKeys({ storage, resources, log }).catch((error: unknown) => log.error('unique_keys_migration_failed', describeError(error)));
 
@@ -116,6 +125,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       (deleted) => deleted > 0 && log.info('lockout_counts_swept', { deleted }),
       (error: unknown) => log.error('lockout_sweep_failed', describeError(error)),
     );
+    finishTransactions();
   }, config.sweepSeconds * 1000);
   sweeper.unref();
 
@@ -125,6 +135,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     async close() {
       clearInterval(sweeper);
       await migration;
+      await finishing;
       await sessions.flush();
       await hasher.close();
       await storage.close();

@@ -12,6 +12,7 @@ import { SharedRecords } from './pouch-records.ts';
 import { DocUpdater } from './pouch-updates.ts';
 import * as queries from './pouch-query.ts';
 import { ResourceDocuments } from './pouch-resources.ts';
+import { RemoteTransactions } from './pouch-transactions.ts';
 import * as sessions from './pouch-sessions.ts';
 import { LocalCommitter, type PutDocument } from './pouch-writes.ts';
 import {
@@ -117,6 +118,7 @@ class PouchStorage implements Storage {
   private readonly counts: PoolCounts;
   private readonly resources: ResourceDocuments;
   private readonly records: SharedRecords;
+  private transactions: RemoteTransactions | undefined;
 
   constructor(
     private readonly db: Db,
@@ -128,7 +130,8 @@ class PouchStorage implements Storage {
       const updater = new DocUpdater(db, this.put);
       this.counts = viewCounts(db, updater, this.cache);
       this.records = new SharedRecords(db, updater);
-      this.resources = new ResourceDocuments(db, { remote: this.put }, this.cache);
+      this.transactions = new RemoteTransactions(db);
+      this.resources = new ResourceDocuments(db, { remote: this.put, transactions: this.transactions }, this.cache);
     } else {
       const committer = new LocalCommitter(db);
       this.put = committer.put;
@@ -148,9 +151,10 @@ class PouchStorage implements Storage {
   backreferences = (target: string) => this.resources.backreferences(target);
   guardedWithin = (path: string) => this.resources.guardedWithin(path);
 
-  queryChildren = (query: ChildQuery) => queries.queryChildren(this.db, query);
-  countMatches = (query: ChildQuery) => queries.countMatches(this.db, query);
-  aggregateMatches = (query: ChildQuery, key: string) => queries.aggregateMatches(this.db, query, key);
+  queryChildren = (query: ChildQuery) => queries.queryChildren(this.db, query, this.resources.visible);
+  countMatches = (query: ChildQuery) => queries.countMatches(this.db, query, this.resources.visible);
+  aggregateMatches = (query: ChildQuery, key: string) => queries.aggregateMatches(this.db, query, key, this.resources.visible);
+  finishTransactions = async (now: number) => (this.transactions ? this.transactions.finishAbandoned(now) : 0);
 
   childCounts = (parent: string) => this.counts.childCounts(parent);
   nextCounterValue = (name: string) => this.counts.nextValue(name);
