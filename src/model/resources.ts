@@ -75,6 +75,19 @@ export function createResourceService(deps: {
     return ancestors;
   }
 
+  /**
+   * What a change did, as Adhocracy reports it: a resource hidden or deleted is removed for clients,
+   * one made visible again is created anew; either way its pool's listing changed.
+   */
+  function updatedBy(before: ResourceRecord, after: ResourceRecord): UpdatedResources {
+    const changed_descendants = ancestorsOf(after.path);
+    const parent = parentPath(after.path);
+    const pool = parent === undefined ? [] : [parent];
+    if (after.hidden && !before.hidden) return { created: [], modified: pool, removed: [after.path], changed_descendants };
+    if (before.hidden && !after.hidden) return { created: [after.path], modified: pool, removed: [], changed_descendants };
+    return { created: [], modified: [after.path], removed: [], changed_descendants };
+  }
+
   async function nameFor(
     pool: ResourceRecord,
     type: ResourceType,
@@ -195,10 +208,7 @@ export function createResourceService(deps: {
           const record = await storage.replaceResource(next);
           await claims.committed();
           await endSessionsIfNeeded(current, record, principal, requestId);
-          return {
-            record,
-            updated: { created: [], modified: [resource.path], removed: [], changed_descendants: ancestorsOf(resource.path) },
-          };
+          return { record, updated: updatedBy(current, record) };
         } catch (error) {
           if (!(error instanceof RevisionConflictError) || attempt >= maxWriteAttempts) {
             await claims.abandoned();
