@@ -88,6 +88,11 @@ export interface FieldDefinition {
   lowercase?: boolean;
   /** Filterable and sortable in pool queries, through an index of the store. */
   indexed?: boolean;
+  /**
+   * The bare name pool queries know an indexed field by: Adhocracy 3's catalog index name (`title`,
+   * `creator`), which wins where two sheets have a field of the same name.
+   */
+  indexName?: string;
   /** Values are unique among all resources with this sheet, compared after this normalization. */
   unique?: { scope: string; normalize: UniqueNormalization; description: string };
   /** Value when the field was not given at creation. */

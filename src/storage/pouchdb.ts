@@ -146,6 +146,7 @@ class PouchStorage implements Storage {
   guardedWithin = (path: string) => this.resources.guardedWithin(path);
 
   queryChildren = (query: ChildQuery) => queries.queryChildren(this.db, query);
+  queryChildrenCounted = (query: ChildQuery) => queries.queryChildrenCounted(this.db, query);
   countMatches = (query: ChildQuery) => queries.countMatches(this.db, query);
   aggregateMatches = (query: ChildQuery, key: string) => queries.aggregateMatches(this.db, query, key);
 
