@@ -1,4 +1,4 @@
-// Every request's path through the API: authenticate, traverse, see, pick the view, check its permission, read the body, run, send.
+// Every request's path through the API: authenticate, traverse, see, pick the view, check its permission, read the body, run, send (GET revalidatable).
 import type { Request, RequestHandler, Response } from 'express';
 import { walk } from '../auth/access.ts';
 import { authenticate } from '../auth/authenticate.ts';
@@ -6,6 +6,7 @@ import { isAllowed, refusals } from '../auth/gate.ts';
 import { forbidden, methodNotAllowed, notFound } from '../errors.ts';
 import { requestIdHeader, userTokenHeader } from '../headers.ts';
 import { traverse } from '../tree/traverse.ts';
+import { forbidStoring, sendRevalidated } from './caching.ts';
 import { refuseUnseen } from './hidden.ts';
 import { createJsonBodyReader } from './json-body.ts';
 import type { Route } from './routes.ts';
@@ -50,8 +51,11 @@ export function createDispatcher(routes: readonly Route[], services: Services): 
       requestId: String(response.getHeader(requestIdHeader) ?? ''),
     };
     const result = await route.handler(viewRequest, services);
-    response.status(result.status ?? 200);
+    const status = result.status ?? 200;
+    response.status(status);
     if (result.headers) response.set(result.headers);
+    if (method === 'GET' && status === 200) return sendRevalidated(request, response, result.body ?? {}, principal.userPath !== undefined);
+    forbidStoring(response);
     response.json(result.body ?? {});
   };
 }
