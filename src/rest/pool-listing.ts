@@ -50,7 +50,7 @@ export async function listPool(options: {
   const below = createAccessBelow(storage, registry, access);
   const counts = await storage.childCounts(pool.path);
   const scanLimit = access.principal.userPath === undefined ? options.scanLimits.anonymous : options.scanLimits.user;
-  const childQuery: ChildQuery = {
+  const childQuery: ChildQuery & { budget: ScanBudget } = {
     parent: pool.path,
     depth: query.depth,
     contentTypes: query.contentTypes,
@@ -80,22 +80,7 @@ export async function listPool(options: {
     childQuery.isListable = (record) => below.known(record.path) !== undefined && below.known(record.path) !== null;
   }
 
-  // The count comes from the counts the store keeps where it can; elsewhere a listing counts its matches
-  // as it reads them, and leaves the count out when that would take it past its budget.
-  const isCountKept = query.depth === 1 && query.filters.length === 0 && query.references.length === 0;
-  let found: ResourceRecord[] = [];
-  let count: number | undefined;
-  if (query.elements !== 'omit' && isCountKept) {
-    found = await answerOverBudget(query, 'list', () => storage.queryChildren(childQuery));
-  } else if (query.elements !== 'omit') {
-    const counted = await answerOverBudget(query, 'list', () => storage.queryChildrenCounted(childQuery));
-    found = counted.records;
-    count = counted.total;
-    if (count === undefined && query.count) throw tooExpensive(query, 'count', scanLimit);
-  } else if (!isCountKept && query.count) {
-    count = await answerOverBudget(query, 'count', () => storage.countMatches(childQuery));
-  }
-  if (isCountKept) count = await countKept(childQuery, counts, storage);
+  const { found, count } = await listAndCount(query, childQuery, counts, storage);
 
   let elements: PoolListing['elements'] = [];
   if (query.elements === 'paths') {
@@ -120,6 +105,33 @@ export async function listPool(options: {
       ? { aggregateby: { [aggregateBy.as]: await answerOverBudget(query, 'aggregate', () => storage.aggregateMatches(childQuery, aggregateBy.key)) } }
       : {}),
   };
+}
+
+/**
+ * The matches to list, and their count. The count comes from the counts the store keeps where it can;
+ * elsewhere a listing counts its matches as it reads them (unless declined with `count=false`), and
+ * leaves the count out where that would take it past its budget (unless asked with `count=true`).
+ */
+async function listAndCount(
+  query: PoolQuery,
+  childQuery: ChildQuery & { budget: ScanBudget },
+  counts: Record<string, ChildCounts>,
+  storage: Storage,
+): Promise<{ found: ResourceRecord[]; count: number | undefined }> {
+  const list = () => (query.elements === 'omit' ? Promise.resolve([]) : answerOverBudget(query, 'list', () => storage.queryChildren(childQuery)));
+  if (query.depth === 1 && query.filters.length === 0 && query.references.length === 0) {
+    return { found: await list(), count: await countKept(childQuery, counts, storage) };
+  }
+  // Counting among the children reads every one of them: where they are more than the budget, it is
+  // known to fail before a single one is read.
+  const children = Object.values(counts).reduce((sum, { visible, hidden }) => sum + visible + hidden, 0);
+  const canCount = query.depth !== 1 || children <= childQuery.budget.remaining;
+  if (query.count === true && !canCount) throw tooExpensive(query, 'count', childQuery.budget.limit);
+  if (query.count === false || (query.count === undefined && (!canCount || query.elements === 'omit'))) return { found: await list(), count: undefined };
+  if (query.elements === 'omit') return { found: [], count: await answerOverBudget(query, 'count', () => storage.countMatches(childQuery)) };
+  const { records, total } = await answerOverBudget(query, 'list', () => storage.queryChildrenCounted(childQuery));
+  if (total === undefined && query.count === true) throw tooExpensive(query, 'count', childQuery.budget.limit);
+  return { found: records, count: total };
 }
 
 /**

@@ -15,8 +15,8 @@ export interface PoolQuery {
   sort: { key: string; reverse: boolean } | undefined;
   limit: number | undefined;
   offset: number;
-  /** The caller asked for the total explicitly. */
-  count: boolean;
+  /** `count`: true asks for the total where it costs a scan, false declines it; undefined leaves it to the listing. */
+  count: boolean | undefined;
   /** An index key whose values to count among the matches, and the name the answer gives them under. */
   aggregateBy: { key: string; as: string } | undefined;
   /** The parameters that narrow the matches (filters, `content_type`, `sheet`), as given. */
@@ -61,7 +61,7 @@ export function parsePoolQuery(
     sort: undefined,
     limit: undefined,
     offset: 0,
-    count: false,
+    count: undefined,
     aggregateBy: undefined,
     narrowedBy: [],
   };

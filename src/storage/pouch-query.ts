@@ -105,11 +105,14 @@ function compareBySort(query: ChildQuery): (a: QueriedDoc, b: QueriedDoc) => num
  * A Mango selector that only the (pool, sort key) index answers: pouchdb-find reads every row of a
  * range when any condition must be checked in memory, and only pushes `limit` down when none must.
  * Range filters on the sort key narrow the range; every other condition is checked by the caller.
+ * The bounds are inclusive: with an exclusive one, pouchdb-find counts the excluded row against
+ * `limit` and answers a short batch, which would read as the end of the range. The caller's check
+ * leaves the row out.
  */
 function indexOnlySelector(query: ChildQuery): Record<string, Record<string, unknown>> {
   const sortKey = (query.sort as { key: string }).key;
   const range: Record<string, unknown> = { $gte: null };
-  const operators = { eq: '$eq', lt: '$lt', le: '$lte', gt: '$gt', ge: '$gte' } as const;
+  const operators = { eq: '$eq', lt: '$lte', le: '$lte', gt: '$gte', ge: '$gte' } as const;
   for (const filter of query.filters) {
     if (filter.key === sortKey && filter.comparator in operators) range[operators[filter.comparator as keyof typeof operators]] = filter.value;
   }
@@ -130,10 +133,17 @@ export function queryChildrenCounted(db: Db, query: ChildQuery): Promise<Counted
   return queryPage(db, query, true);
 }
 
-function queryPage(db: Db, query: ChildQuery, counting: boolean): Promise<CountedPage> {
-  if (query.depth === 1 && query.sort) return queryIndexedPage(db, query, query.sort, counting);
-  if (query.depth === 1) return queryChildrenInOrder(db, query, counting);
-  return querySortedInMemory(db, query);
+async function queryPage(db: Db, query: ChildQuery, counting: boolean): Promise<CountedPage> {
+  if (query.depth !== 1) return querySortedInMemory(db, query);
+  if (!query.sort) return queryChildrenInOrder(db, query, counting);
+  const page = await queryIndexedPage(db, query, query.sort, counting);
+  if (!counting || page.total !== undefined) return page;
+  // The index served the page; the children's key range, read in larger batches, counts the rest.
+  try {
+    return { records: page.records, total: await countMatches(db, query) };
+  } catch (error) {
+    return answerPastBudget(error, query, page.records);
+  }
 }
 
 /** Past the budget, a complete page is still an answer, only without the number of all matches. */
@@ -173,8 +183,8 @@ async function querySortedInMemory(db: Db, query: ChildQuery): Promise<CountedPa
 
 /**
  * A sorted page of one pool, read from the (pool, sort key) index in batches until it is full, with
- * the other conditions checked on the way: the cost follows the page, not the pool. Counted, it reads
- * on to the end of the index range.
+ * the other conditions checked on the way: the cost follows the page, not the pool. Counted, it counts
+ * the matches in the batches it reads; `total` is there when they reached the end of the range.
  */
 async function queryIndexedPage(db: Db, query: ChildQuery, sort: { key: string; reverse: boolean }, counting: boolean): Promise<CountedPage> {
   const direction = sort.reverse ? 'desc' : 'asc';
@@ -187,7 +197,7 @@ async function queryIndexedPage(db: Db, query: ChildQuery, sort: { key: string; 
   try {
     for (let skip = 0; ; ) {
       if (skip > 0) await setImmediate();
-      const size = fitBatch(page.length < wanted ? pageBatch : 1000, query.budget);
+      const size = fitBatch(pageBatch, query.budget);
       const result = await db.find({
         selector: indexOnlySelector(query),
         sort: [{ parent: direction }, { [indexField(sort.key)]: direction }],
@@ -200,11 +210,11 @@ async function queryIndexedPage(db: Db, query: ChildQuery, sort: { key: string; 
         query.budget?.spend();
         if (!matchesQuery(doc, query, parentDepth)) continue;
         matched += 1;
-        if (matched <= query.offset || page.length >= wanted) continue;
-        page.push(toResource(doc));
+        if (matched > query.offset && page.length < wanted) page.push(toResource(doc));
         if (page.length >= wanted && !counting) return { records: page, total: undefined };
       }
       if (result.docs.length < size) return { records: page, total: matched };
+      if (page.length >= wanted) return { records: page, total: undefined };
     }
   } catch (error) {
     return answerPastBudget(error, query, page);

@@ -160,6 +160,34 @@ for (const backend of backends) {
       await assert.rejects(storage.queryChildrenCounted({ ...base, depth: 'all', budget: new ScanBudget(4) }), ScanLimitError);
     });
 
+    it('reads a sorted page whole when a filter leaves out the bound of its range', async () => {
+      const names = Array.from({ length: 120 }, (_, index) => `n${String(index).padStart(3, '0')}`);
+      const typeOf = (index: number) => (index % 10 === 0 ? 'example.IA' : 'example.IB');
+      await storage.insertResources(names.map((name, index) => ({ ...resource(`/pool/${name}/`, typeOf(index)), index: { 'example.ISheet:value': name } })));
+      const page = await storage.queryChildren({
+        parent: '/pool/',
+        depth: 1,
+        contentTypes: ['example.IA'],
+        includeHidden: false,
+        filters: [{ key: 'example.ISheet:value', comparator: 'gt', value: 'n000' }],
+        sort: { key: 'example.ISheet:value', reverse: false },
+        offset: 0,
+        limit: 5,
+      });
+      assert.deepEqual(page.map((record) => record.path), ['/pool/n010/', '/pool/n020/', '/pool/n030/', '/pool/n040/', '/pool/n050/']);
+    });
+
+    it('counts the matches of a sorted page in a pool larger than one batch of its index', async () => {
+      const names = Array.from({ length: 120 }, (_, index) => `n${String(index).padStart(3, '0')}`);
+      await storage.insertResources(names.map((name) => ({ ...resource(`/pool/${name}/`), index: { 'example.ISheet:value': name } })));
+      const query = { parent: '/pool/', depth: 1, includeHidden: false, offset: 3, limit: 2, sort: { key: 'example.ISheet:value', reverse: true } } as const;
+      const filters = [{ key: 'example.ISheet:value', comparator: 'lt', value: 'n100' }] as const;
+      const { records, total } = await storage.queryChildrenCounted({ ...query, filters, budget: new ScanBudget(1000) });
+      assert.deepEqual({ paths: records.map((record) => record.path), total }, { paths: ['/pool/n096/', '/pool/n095/'], total: 100 });
+      const short = await storage.queryChildrenCounted({ ...query, filters, budget: new ScanBudget(100) });
+      assert.deepEqual({ paths: short.records.map((record) => record.path), total: short.total }, { paths: ['/pool/n096/', '/pool/n095/'], total: undefined });
+    });
+
     it('lists the hidden and restricted resources below a pool, and leaves out excluded subtrees', async () => {
       await storage.insertResource(resource('/pool/'));
       await storage.insertResource({ ...resource('/pool/secret/'), restricted: true });
