@@ -18,9 +18,10 @@ export default defineSheet({
       targetsheet: 'adhocracy_core.sheets.principal.IUserBasic',
       serverManaged: true,
       indexed: true,
+      indexName: 'creator',
     },
     creation_date: { valuetype: 'adhocracy_core.schema.DateTime', serverManaged: true, indexed: true },
-    item_creation_date: { valuetype: 'adhocracy_core.schema.DateTime', serverManaged: true, indexed: true },
+    item_creation_date: { valuetype: 'adhocracy_core.schema.DateTime', serverManaged: true, indexed: true, indexName: 'item_creation_date' },
     modified_by: {
       valuetype: 'adhocracy_core.schema.Reference',
       targetsheet: 'adhocracy_core.sheets.principal.IUserBasic',

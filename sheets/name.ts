@@ -1,4 +1,4 @@
-// IName: the name a pool gets at creation, which becomes the last segment of its path.
+// IName: the name a pool gets at creation, which becomes the last segment of its path (the root's is empty).
 import { defineSheet, IsString, Matches } from '../src/sheet.ts';
 
 class NameSchema {
@@ -13,9 +13,10 @@ export default defineSheet({
   id: 'adhocracy_core.sheets.name.IName',
   schema: NameSchema,
   fields: {
-    name: { valuetype: 'adhocracy_core.schema.Name', createMandatory: true, editable: false, indexed: true },
+    name: { valuetype: 'adhocracy_core.schema.Name', createMandatory: true, editable: false, indexed: true, indexName: 'name' },
   },
   resourceTypes: [
+    'adhocracy_core.resources.root.IRootPool',
     'adhocracy_core.resources.pool.IBasicPool',
     'adhocracy_core.resources.principal.IPrincipalsService',
     'adhocracy_core.resources.principal.IUsersService',

@@ -33,7 +33,7 @@ export default defineSheet({
       indexed: true,
       unique: { scope: 'rate', normalize: 'exact', description: 'Another rate by the same user already exists', with: 'subject', heldBy: 'item' },
     },
-    rate: { valuetype: 'adhocracy_core.schema.Integer', editable: false, createMandatory: true, indexed: true },
+    rate: { valuetype: 'adhocracy_core.schema.Integer', editable: false, createMandatory: true, indexed: true, indexName: 'rate' },
   },
   resourceTypes: ['adhocracy_core.resources.rate.IRateVersion'],
   permissions: { read: ['everyone'], edit: [] },

@@ -12,7 +12,7 @@ export default defineSheet({
   id: 'adhocracy_core.sheets.title.ITitle',
   schema: TitleSchema,
   fields: {
-    title: { valuetype: 'adhocracy_core.schema.SingleLine', default: '', indexed: true },
+    title: { valuetype: 'adhocracy_core.schema.SingleLine', default: '', indexed: true, indexName: 'title' },
   },
   resourceTypes: ['adhocracy_core.resources.pool.IBasicPool', 'adhocracy_core.resources.document.IDocumentVersion'],
   permissions: { read: ['everyone'], edit: [...rolesFrom('editor'), 'creator'] },

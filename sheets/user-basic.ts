@@ -35,6 +35,7 @@ export default defineSheet({
       valuetype: 'adhocracy_core.schema.SingleLine',
       createMandatory: true,
       indexed: true,
+      indexName: 'user_name',
       unique: { scope: 'user-name', normalize: 'skeleton', description: 'The user login name is not unique' },
     },
   },

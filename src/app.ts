@@ -17,6 +17,7 @@ import { builtinResourceTypes } from './resources/index.ts';
 import { createCors } from './rest/cors.ts';
 import { createDispatcher } from './rest/dispatch.ts';
 import { createErrorHandler } from './rest/error-handler.ts';
+import { queryParameters } from './rest/pool-query.ts';
 import { createRequestLog } from './rest/request-log.ts';
 import { routes, viewNames } from './rest/routes.ts';
 import type { Services } from './rest/services.ts';
@@ -50,6 +51,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     sheets: await loadSheets(options.sheetsDirectory ?? defaultSheetsDirectory),
     resourceTypes: builtinResourceTypes,
     reservedNames: viewNames,
+    queryParameters,
   });
   const storage = await openPouchStorage(options.database, {
     indexKeys: [...registry.indexedFields.keys()],

@@ -12,7 +12,7 @@ import { validateSheetInput } from './model/sheet-input.ts';
 import type { Registry } from './registry.ts';
 import { groupsServiceType, principalsServiceType, usersServiceType, userType } from './resources/principal.ts';
 import { rootPoolType } from './resources/pool.ts';
-import { AlreadyExistsError, type Storage } from './storage/storage.ts';
+import { AlreadyExistsError, RevisionConflictError, type Storage } from './storage/storage.ts';
 import { rootPath } from './tree/path.ts';
 
 /** The version of the unique keys a store has: 2 since user names compare by their confusable skeleton. */
@@ -39,7 +39,7 @@ const winnerWaits = [5, 10, 20, 50, 100, 200, 500, 1_000, 2_000];
 export const usersPoolPath = '/principals/users/';
 
 const initialTree = [
-  { path: rootPath, type: rootPoolType, name: undefined },
+  { path: rootPath, type: rootPoolType, name: '' },
   { path: '/principals/', type: principalsServiceType, name: 'principals' },
   { path: usersPoolPath, type: usersServiceType, name: 'users' },
   { path: '/principals/groups/', type: groupsServiceType, name: 'groups' },
@@ -59,13 +59,24 @@ export async function ensureInitialTree(storage: Storage, registry: Registry, no
         deleted: false,
       },
     };
-    if (name !== undefined && registry.hasSheet(type.id, nameSheet)) data[nameSheet] = { name };
+    if (registry.hasSheet(type.id, nameSheet)) data[nameSheet] = { name };
     try {
       await storage.insertResource(withDerivedFields(registry, { path, contentType: type.id, data }));
     } catch (error) {
       if (!(error instanceof AlreadyExistsError)) throw error;
+      if (data[nameSheet]) await ensureName(storage, registry, path, data[nameSheet]);
     }
   }
+}
+
+/** Stores of an earlier version have a root without IName; another process filling it in first is fine. */
+async function ensureName(storage: Storage, registry: Registry, path: string, name: Record<string, unknown>): Promise<void> {
+  const existing = await storage.readResource(path);
+  if (!existing || existing.data[nameSheet]) return;
+  const named = { ...existing, data: { ...existing.data, [nameSheet]: name } };
+  await storage.replaceResource(withDerivedFields(registry, named)).catch((error: unknown) => {
+    if (!(error instanceof RevisionConflictError)) throw error;
+  });
 }
 
 /**

@@ -2,3 +2,5 @@
 export const userTokenHeader = 'X-User-Token';
 export const userPasswordHeader = 'X-User-Password';
 export const requestIdHeader = 'X-Request-Id';
+/** Names the caching mode of Adhocracy 3's strategy that answers follow, for people debugging caches. */
+export const cachingModeHeader = 'X-Caching-Mode';

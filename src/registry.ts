@@ -15,6 +15,8 @@ export interface Registry {
   readonly reservedNames: ReadonlySet<string>;
   /** Fields that pool queries may filter and sort on, by index key `<sheet id>:<field>`. */
   readonly indexedFields: ReadonlyMap<string, IndexedField>;
+  /** The same fields by the bare index names their sheets give them (`title`, `creator`). */
+  readonly indexNames: ReadonlyMap<string, IndexedField>;
   /** The sheets of a type, in registry order. */
   sheetsOf(typeId: string): readonly Sheet[];
   hasSheet(typeId: string, sheetId: string): boolean;
@@ -36,6 +38,8 @@ export function createRegistry(options: {
   sheets: readonly Sheet[];
   resourceTypes: readonly ResourceType[];
   reservedNames: readonly string[];
+  /** Parameters of pool queries, which no index name may shadow. */
+  queryParameters?: readonly string[];
 }): Registry {
   const problems: string[] = [];
   const resourceTypes = indexById(options.resourceTypes, 'resource type', problems);
@@ -51,6 +55,8 @@ export function createRegistry(options: {
     }
   }
   const uniqueScopes = new Map<string, string>();
+  const indexNameOwners = new Map<string, string>();
+  const queryParameters = new Set(options.queryParameters);
   for (const sheet of sheets.values()) {
     for (const target of sheet.resourceTypes) {
       if (!resourceTypes.has(target) && !interfaces.has(target)) {
@@ -60,6 +66,7 @@ export function createRegistry(options: {
     problems.push(...checkFields(sheet, sheets));
     for (const [fieldName, field] of Object.entries(sheet.fields)) {
       if (field.indexed && field.containertype === 'list') problems.push(`${sheet.id}.${fieldName}: only single values can be indexed`);
+      if (field.indexName !== undefined) problems.push(...checkIndexName(`${sheet.id}.${fieldName}`, field, indexNameOwners, queryParameters));
       if (!field.unique) continue;
       const owner = uniqueScopes.get(field.unique.scope);
       if (owner) problems.push(`${sheet.id}.${fieldName}: unique scope ${field.unique.scope} is already used by ${owner}`);
@@ -77,9 +84,13 @@ export function createRegistry(options: {
     sheetsByType.set(type.id, [...sheets.values()].filter(applies));
   }
   const indexedFields = new Map<string, IndexedField>();
+  const indexNames = new Map<string, IndexedField>();
   for (const sheet of sheets.values()) {
     for (const [fieldName, field] of Object.entries(sheet.fields)) {
-      if (field.indexed) indexedFields.set(`${sheet.id}:${fieldName}`, { key: `${sheet.id}:${fieldName}`, sheet, fieldName, field });
+      if (!field.indexed) continue;
+      const indexed = { key: `${sheet.id}:${fieldName}`, sheet, fieldName, field };
+      indexedFields.set(indexed.key, indexed);
+      if (field.indexName !== undefined) indexNames.set(field.indexName, indexed);
     }
   }
   return {
@@ -87,9 +98,22 @@ export function createRegistry(options: {
     resourceTypes,
     reservedNames: new Set(options.reservedNames),
     indexedFields,
+    indexNames,
     sheetsOf: (typeId) => sheetsByType.get(typeId) ?? [],
     hasSheet: (typeId, sheetId) => (sheetsByType.get(typeId) ?? []).some((sheet) => sheet.id === sheetId),
   };
+}
+
+/** An index name belongs to one indexed field and never shadows a query parameter. */
+function checkIndexName(where: string, field: FieldDefinition, owners: Map<string, string>, queryParameters: ReadonlySet<string>): string[] {
+  const name = field.indexName as string;
+  const problems: string[] = [];
+  if (!field.indexed) problems.push(`${where}: an index name needs indexed: true`);
+  const owner = owners.get(name);
+  if (owner) problems.push(`${where}: index name ${name} is already used by ${owner}`);
+  if (queryParameters.has(name)) problems.push(`${where}: index name ${name} is a query parameter`);
+  owners.set(name, where);
+  return problems;
 }
 
 function indexById<T extends { id: string }>(items: readonly T[], what: string, problems: string[]): Map<string, T> {

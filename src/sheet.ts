@@ -90,6 +90,11 @@ export interface FieldDefinition {
   /** Filterable and sortable in pool queries, through an index of the store. */
   indexed?: boolean;
   /**
+   * The bare name pool queries know an indexed field by: Adhocracy 3's catalog index name (`title`,
+   * `creator`), which wins where two sheets have a field of the same name.
+   */
+  indexName?: string;
+  /**
    * Values are unique among all resources with this sheet, compared after this normalization. `with`
    * names another field of the sheet whose value is part of what must be unique (one rate per subject
    * and object); `heldBy: 'item'` makes the item hold it, so that its next versions keep it.

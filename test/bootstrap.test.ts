@@ -78,3 +78,25 @@ describe('bootstrap/the configured admin', () => {
     assert.equal(await usersCount(t), 10);
   });
 });
+
+describe('bootstrap/the initial tree', () => {
+  it('gives the root its empty name, also in a store written before the root had IName', async () => {
+    const directory = await mkdtemp(path.join(os.tmpdir(), 'bootstrap-'));
+    try {
+      const first = await startTestApp({ directory });
+      assert.deepEqual((await first.http.get('/').expect(200)).body.data[ids.name], { name: '' });
+      // What a store of an earlier version holds: a root without IName.
+      const stored = await first.app.services.storage.readResource('/');
+      assert.ok(stored);
+      const data = Object.fromEntries(Object.entries(stored.data).filter(([sheet]) => sheet !== ids.name));
+      await first.app.services.storage.replaceResource({ ...stored, data });
+      assert.deepEqual((await first.http.get('/').expect(200)).body.data[ids.name], {});
+      await first.close();
+      const second = await startTestApp({ directory });
+      assert.deepEqual((await second.http.get('/').expect(200)).body.data[ids.name], { name: '' });
+      await second.close();
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});

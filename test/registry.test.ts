@@ -38,6 +38,7 @@ describe('registry', () => {
         'adhocracy_core.sheets.acl.IAcl',
         'adhocracy_core.sheets.local_roles.ILocalRoles',
         'adhocracy_core.sheets.metadata.IMetadata',
+        'adhocracy_core.sheets.name.IName',
         'adhocracy_core.sheets.pool.IPool',
       ],
       'adhocracy_core.resources.pool.IBasicPool': [
@@ -167,6 +168,29 @@ describe('registry', () => {
         'adhocracy_core.sheets.versions.IVersionable',
       ],
     });
+  });
+
+  it('knows the fields by the index names of Adhocracy 3 that the sheets give them', async () => {
+    const registry = createRegistry({ sheets: await loadSheets(defaultSheetsDirectory), resourceTypes: builtinResourceTypes, reservedNames: viewNames });
+    // A change here changes the query API: review it, then update this snapshot.
+    assert.deepEqual(Object.fromEntries([...registry.indexNames].map(([name, field]) => [name, field.key])), {
+      creator: 'adhocracy_core.sheets.metadata.IMetadata:creator',
+      item_creation_date: 'adhocracy_core.sheets.metadata.IMetadata:item_creation_date',
+      name: 'adhocracy_core.sheets.name.IName:name',
+      rate: 'adhocracy_core.sheets.rate.IRate:rate',
+      title: 'adhocracy_core.sheets.title.ITitle:title',
+      user_name: 'adhocracy_core.sheets.principal.IUserBasic:name',
+    });
+  });
+
+  it('refuses an index name on a field that is not indexed, twice the same, or one that is a query parameter', () => {
+    const named = (indexName: string, indexed = true, id = 'example.sheets.IText') =>
+      textSheet({ id, fields: { text: { valuetype: 'adhocracy_core.schema.Text', indexed, indexName } } });
+    assert.throws(build([named('text', false)]), /example\.sheets\.IText\.text: an index name needs indexed: true/);
+    assert.throws(build([named('text'), named('text', true, 'example.sheets.IWords')]), /index name text is already used by example\.sheets\.IText\.text/);
+    const withParameters = () =>
+      createRegistry({ sheets: [named('sort')], resourceTypes: builtinResourceTypes, reservedNames: [], queryParameters: ['sort'] });
+    assert.throws(withParameters, /index name sort is a query parameter/);
   });
 
   it('derives sheet file names from sheet ids', () => {

@@ -219,11 +219,22 @@ export function createResourceService(deps: {
       const parent = parentPath(path);
       if (parent !== undefined && !created.has(parent) && !removed.has(parent)) modified.add(parent);
     }
-    for (const path of [...created, ...st.modified]) {
+    const touch = (target: unknown) => {
+      if (typeof target === 'string' && !created.has(target) && !removed.has(target)) modified.add(target);
+    };
+    for (const path of new Set([...created, ...st.modified, ...removed])) {
       const record = await st.read(path);
-      for (const reference of record?.references ?? []) if (!created.has(reference.target) && !removed.has(reference.target)) modified.add(reference.target);
-      const creator = record?.data[metadataSheet]?.creator;
-      if (created.has(path) && typeof creator === 'string' && !created.has(creator)) modified.add(creator);
+      if (st.isNew(path)) {
+        // A new resource refers to all it refers to, its creator too.
+        for (const reference of record?.references ?? []) touch(reference.target);
+        touch(record?.data[metadataSheet]?.creator);
+        continue;
+      }
+      // A changed one only to what it now refers to and did not, or no longer refers to.
+      const before = new Set((st.originalOf(path)?.references ?? []).map((reference) => reference.target));
+      const after = new Set((record?.references ?? []).map((reference) => reference.target));
+      for (const target of after) if (!before.has(target)) touch(target);
+      for (const target of before) if (!after.has(target)) touch(target);
     }
     const descendantsChanged = new Set([...created, ...modified, ...removed].flatMap(ancestorsOf));
     const sorted = (paths: Set<string>) => [...paths].sort();

@@ -10,6 +10,8 @@ import type { PreparedClaims } from './unique-values.ts';
 export class Staging {
   private readonly inserted = new Map<string, { record: ResourceRecord; counter?: { name: string; value: number } }>();
   private readonly replaced = new Map<string, ResourceRecord>();
+  /** Resources as they were stored when this transaction first read them. */
+  private readonly originals = new Map<string, ResourceRecord>();
   private readonly claims: PreparedClaims[] = [];
   /** What must happen once the transaction is stored (ending the sessions of a changed password). */
   private readonly committedHooks: (() => Promise<void>)[] = [];
@@ -27,12 +29,21 @@ export class Staging {
   ) {}
 
   async read(path: string): Promise<ResourceRecord | undefined> {
-    return this.inserted.get(path)?.record ?? this.replaced.get(path) ?? this.storage.readResource(path);
+    return (await this.readMany([path]))[0];
   }
 
   async readMany(paths: readonly string[]): Promise<(ResourceRecord | undefined)[]> {
     const stored = await this.storage.readResources(paths);
-    return paths.map((path, index) => this.inserted.get(path)?.record ?? this.replaced.get(path) ?? stored[index]);
+    return paths.map((path, index) => {
+      const found = stored[index];
+      if (found && !this.originals.has(path)) this.originals.set(path, found);
+      return this.inserted.get(path)?.record ?? this.replaced.get(path) ?? found;
+    });
+  }
+
+  /** A resource as it was stored before this transaction changed it. */
+  originalOf(path: string): ResourceRecord | undefined {
+    return this.originals.get(path);
   }
 
   /** The same as readMany, under the name that traversal asks for. */

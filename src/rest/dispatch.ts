@@ -1,4 +1,4 @@
-// Every request's path through the API: authenticate, traverse, see, pick the view, check its permission, read the body, run, send.
+// Every request's path through the API: authenticate, traverse, see, pick the view, check its permission, read the body, run, send (GET revalidatable).
 import type { Request, RequestHandler, Response } from 'express';
 import { walk } from '../auth/access.ts';
 import { authenticate } from '../auth/authenticate.ts';
@@ -6,6 +6,7 @@ import { isAllowed, refusals } from '../auth/gate.ts';
 import { forbidden, methodNotAllowed, notFound } from '../errors.ts';
 import { requestIdHeader, userTokenHeader } from '../headers.ts';
 import { traverse } from '../tree/traverse.ts';
+import { forbidStoring, sendRevalidated } from './caching.ts';
 import { refuseUnseen } from './hidden.ts';
 import { createJsonBodyReader } from './json-body.ts';
 import { typeOf } from './serialize.ts';
@@ -88,8 +89,12 @@ export function createDispatcher(routes: readonly Route[], services: Services): 
       routes,
       services,
     );
-    response.status(result.status ?? 200);
+    const status = result.status ?? 200;
+    response.status(status);
     if (result.headers) response.set(result.headers);
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    if (method === 'GET' && status === 200) return sendRevalidated(request, response, result.body ?? {}, principal.userPath !== undefined);
+    forbidStoring(response);
     response.json(result.body ?? {});
   };
 }

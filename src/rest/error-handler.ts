@@ -2,11 +2,13 @@
 import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, Response } from 'express';
 import { ApiError, type ErrorDetail } from '../errors.ts';
+import { forbidStoring } from './caching.ts';
 import { describeError, type Logger } from '../log.ts';
 import { StorageUnavailableError } from '../storage/storage.ts';
 import { requestIdHeader } from '../headers.ts';
 
 export function sendError(response: Response, error: ApiError): void {
+  forbidStoring(response);
   response.status(error.status).set(error.headers).json({ status: 'error', errors: error.errors, ...error.extra });
 }
 

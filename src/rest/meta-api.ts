@@ -1,5 +1,6 @@
 // GET /meta_api: every resource type and sheet, generated from the registry once.
-import { isCreatable, isEditable, isReadable, sheetInterface, type Registry } from '../registry.ts';
+import { isCreatable, isEditable, isReadable, type Registry } from '../registry.ts';
+import { baseInterfaces } from '../resource-type.ts';
 import type { View } from './view.ts';
 
 export function describeRegistry(registry: Registry) {
@@ -8,7 +9,8 @@ export function describeRegistry(registry: Registry) {
       type.id,
       {
         sheets: registry.sheetsOf(type.id).map((sheet) => sheet.id),
-        super_types: type.superTypes,
+        // As in Adhocracy 3: what a type or sheet extends, without the interface everything is.
+        super_types: type.superTypes.filter((superType) => superType !== baseInterfaces.resource),
         element_types: type.elementTypes,
         ...(type.itemType ? { item_type: type.itemType } : {}),
       },
@@ -28,7 +30,7 @@ export function describeRegistry(registry: Registry) {
           ...(field.containertype ? { containertype: field.containertype } : {}),
           ...(field.targetsheet ? { targetsheet: field.targetsheet } : {}),
         })),
-        super_types: [sheetInterface, ...(sheet.superTypes ?? [])],
+        super_types: sheet.superTypes ?? [],
       },
     ]),
   );

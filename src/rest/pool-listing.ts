@@ -3,7 +3,7 @@ import { setImmediate } from 'node:timers/promises';
 import { enter, type Access } from '../auth/access.ts';
 import { can, canSeeHidden } from '../auth/permissions.ts';
 import type { Config } from '../config.ts';
-import { badRequest } from '../errors.ts';
+import { badRequest, type ApiError } from '../errors.ts';
 import type { Registry } from '../registry.ts';
 import { ScanBudget, ScanLimitError, type ChildCounts, type ChildQuery, type ResourceRecord, type Storage } from '../storage/storage.ts';
 import { parentPath, type PathCodec } from '../tree/path.ts';
@@ -51,7 +51,7 @@ export async function listPool(options: {
   const below = createAccessBelow(storage, registry, access);
   const counts = await storage.childCounts(pool.path);
   const scanLimit = access.principal.userPath === undefined ? options.scanLimits.anonymous : options.scanLimits.user;
-  const childQuery: ChildQuery = {
+  const childQuery: ChildQuery & { budget: ScanBudget } = {
     parent: pool.path,
     depth: query.depth,
     contentTypes: query.contentTypes,
@@ -60,6 +60,7 @@ export async function listPool(options: {
     sort: query.sort,
     limit: query.limit,
     offset: query.offset,
+    references: query.references,
     budget: new ScanBudget(scanLimit),
   };
   const hasRestrictedChildren = Object.values(counts).some((count) => count.restricted > 0);
@@ -80,64 +81,83 @@ export async function listPool(options: {
     childQuery.isListable = (record) => below.known(record.path) !== undefined && below.known(record.path) !== null;
   }
 
+  const { found, count } = await listAndCount(query, childQuery, counts, storage);
+
   let elements: PoolListing['elements'] = [];
-  if (query.elements !== 'omit') {
-    const found = await answerOverBudget(query, 'list', () => storage.queryChildren(childQuery));
-    if (query.elements === 'paths') {
-      elements = found.map((child) => codec.toUrl(child.path));
-    } else {
-      const bodies: ResourceBody[] = [];
-      for (const [index, child] of found.entries()) {
-        // Thousands of elements take tens of milliseconds to serialize: let other requests in between.
-        if (index > 0 && index % serializeBatch === 0) await setImmediate();
-        const childAccess = await below.accessTo(child.path, child);
-        if (!childAccess) continue;
-        const childType = typeOf(registry.resourceTypes, child);
-        const sheets = registry.sheetsOf(childType.id).filter((sheet) => can(childAccess.roles, { kind: 'read-sheet', sheet }));
-        const computed = await computeFields({ record: child, sheets, lineage: childAccess.lineage, storage, registry, includeHidden: canSeeHidden(childAccess.roles) });
-        bodies.push(serializeResource(child, sheets, childAccess.roles, codec, undefined, computed));
-      }
-      elements = bodies;
+  if (query.elements === 'paths') {
+    elements = found.map((child) => codec.toUrl(child.path));
+  } else if (query.elements === 'content') {
+    const bodies: ResourceBody[] = [];
+    for (const [index, child] of found.entries()) {
+      // Thousands of elements take tens of milliseconds to serialize: let other requests in between.
+      if (index > 0 && index % serializeBatch === 0) await setImmediate();
+      const childAccess = await below.accessTo(child.path, child);
+      if (!childAccess) continue;
+      const childType = typeOf(registry.resourceTypes, child);
+      const sheets = registry.sheetsOf(childType.id).filter((sheet) => can(childAccess.roles, { kind: 'read-sheet', sheet }));
+      const computed = await computeFields({ record: child, sheets, lineage: childAccess.lineage, storage, registry, includeHidden: canSeeHidden(childAccess.roles) });
+      bodies.push(serializeResource(child, sheets, childAccess.roles, codec, undefined, computed));
     }
+    elements = bodies;
   }
   const aggregateBy = query.aggregateBy;
   return {
     elements,
-    count: await countFor(childQuery, query, counts, storage),
-    ...(aggregateBy ? { aggregateby: { [aggregateBy]: await answerOverBudget(query, 'aggregate', () => storage.aggregateMatches(childQuery, aggregateBy)) } } : {}),
+    count,
+    ...(aggregateBy
+      ? { aggregateby: { [aggregateBy.as]: await answerOverBudget(query, 'aggregate', () => storage.aggregateMatches(childQuery, aggregateBy.key)) } }
+      : {}),
   };
 }
 
 /**
- * The children's count comes from counts the store keeps, so it is always there; where some children
- * are hidden or restricted, those the caller may not list are taken away, one check each. Counting the
- * matches of a filtered or deeper query reads them all, so it is done only when asked (`count=true`).
+ * The matches to list, and their count. The count comes from the counts the store keeps where it can;
+ * elsewhere a listing counts its matches as it reads them (unless declined with `count=false`), and
+ * leaves the count out where that would take it past its budget (unless asked with `count=true`).
  */
-async function countFor(
-  childQuery: ChildQuery,
+async function listAndCount(
   query: PoolQuery,
+  childQuery: ChildQuery & { budget: ScanBudget },
   counts: Record<string, ChildCounts>,
   storage: Storage,
-): Promise<number | undefined> {
-  if (childQuery.depth === 1 && childQuery.filters.length === 0) {
-    const isCounted = (type: string) => !childQuery.contentTypes || childQuery.contentTypes.includes(type);
-    const kept = Object.entries(counts)
-      .filter(([type]) => isCounted(type))
-      .reduce((sum, [, { visible, hidden }]) => sum + visible + (childQuery.includeHidden ? hidden : 0), 0);
-    const isListable = childQuery.isListable;
-    if (!isListable) return kept;
-    const guarded = (await storage.guardedWithin(childQuery.parent)).filter((path) => parentPath(path) === childQuery.parent);
-    const unlisted = (await storage.readResources(guarded)).filter(
-      (child) =>
-        child !== undefined &&
-        (child.hidden || child.restricted) &&
-        (childQuery.includeHidden || !child.hidden) &&
-        isCounted(child.contentType) &&
-        !isListable(child),
-    );
-    return kept - unlisted.length;
+): Promise<{ found: ResourceRecord[]; count: number | undefined }> {
+  const list = () => (query.elements === 'omit' ? Promise.resolve([]) : answerOverBudget(query, 'list', () => storage.queryChildren(childQuery)));
+  if (query.depth === 1 && query.filters.length === 0 && query.references.length === 0) {
+    return { found: await list(), count: await countKept(childQuery, counts, storage) };
   }
-  return query.count ? answerOverBudget(query, 'count', () => storage.countMatches(childQuery)) : undefined;
+  // Counting among the children reads every one of them: where they are more than the budget, it is
+  // known to fail before a single one is read.
+  const children = Object.values(counts).reduce((sum, { visible, hidden }) => sum + visible + hidden, 0);
+  const canCount = query.depth !== 1 || children <= childQuery.budget.remaining;
+  if (query.count === true && !canCount) throw tooExpensive(query, 'count', childQuery.budget.limit);
+  if (query.count === false || (query.count === undefined && (!canCount || query.elements === 'omit'))) return { found: await list(), count: undefined };
+  if (query.elements === 'omit') return { found: [], count: await answerOverBudget(query, 'count', () => storage.countMatches(childQuery)) };
+  const { records, total } = await answerOverBudget(query, 'list', () => storage.queryChildrenCounted(childQuery));
+  if (total === undefined && query.count === true) throw tooExpensive(query, 'count', childQuery.budget.limit);
+  return { found: records, count: total };
+}
+
+/**
+ * The children's count from the counts the store keeps: where some children are hidden or restricted,
+ * those the caller may not list are taken away, one check each.
+ */
+async function countKept(childQuery: ChildQuery, counts: Record<string, ChildCounts>, storage: Storage): Promise<number> {
+  const isCounted = (type: string) => !childQuery.contentTypes || childQuery.contentTypes.includes(type);
+  const kept = Object.entries(counts)
+    .filter(([type]) => isCounted(type))
+    .reduce((sum, [, { visible, hidden }]) => sum + visible + (childQuery.includeHidden ? hidden : 0), 0);
+  const isListable = childQuery.isListable;
+  if (!isListable) return kept;
+  const guarded = (await storage.guardedWithin(childQuery.parent)).filter((path) => parentPath(path) === childQuery.parent);
+  const unlisted = (await storage.readResources(guarded)).filter(
+    (child) =>
+      child !== undefined &&
+      (child.hidden || child.restricted) &&
+      (childQuery.includeHidden || !child.hidden) &&
+      isCounted(child.contentType) &&
+      !isListable(child),
+  );
+  return kept - unlisted.length;
 }
 
 /** Which of a listing's queries ran out of budget. */
@@ -149,17 +169,21 @@ async function answerOverBudget<T>(query: PoolQuery, step: Step, run: () => Prom
     return await run();
   } catch (error) {
     if (!(error instanceof ScanLimitError)) throw error;
-    const parameter = blameFor(query, step);
-    const what: Record<string, string> = {
-      depth: `At depth ${query.depth}, this query`,
-      aggregateby: 'Aggregating the matches',
-      count: 'Counting the matches',
-      offset: `Skipping ${query.offset} matches`,
-      limit: query.limit === undefined ? 'Without a limit, this query' : `With limit ${query.limit}, this query`,
-    };
-    const description = `${what[parameter] ?? `With ${parameter}, this query`} reads more than ${error.limit} stored resources, the most one request may read`;
-    throw badRequest('querystring', parameter, description, 'too_expensive');
+    throw tooExpensive(query, step, error.limit);
   }
+}
+
+function tooExpensive(query: PoolQuery, step: Step, limit: number): ApiError {
+  const parameter = blameFor(query, step);
+  const what: Record<string, string> = {
+    depth: `At depth ${query.depth}, this query`,
+    aggregateby: 'Aggregating the matches',
+    count: 'Counting the matches',
+    offset: `Skipping ${query.offset} matches`,
+    limit: query.limit === undefined ? 'Without a limit, this query' : `With limit ${query.limit}, this query`,
+  };
+  const description = `${what[parameter] ?? `With ${parameter}, this query`} reads more than ${limit} stored resources, the most one request may read`;
+  return badRequest('querystring', parameter, description, 'too_expensive');
 }
 
 /**

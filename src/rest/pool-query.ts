@@ -1,52 +1,74 @@
 // The query parameters of GET on a pool: which elements to list, filtered, sorted and paged how.
 import { badRequest } from '../errors.ts';
 import type { IndexedField, Registry } from '../registry.ts';
-import type { Comparator, IndexFilter, IndexValue } from '../storage/storage.ts';
+import type { Comparator, IndexFilter, IndexValue, ReferenceFilter } from '../storage/storage.ts';
 import type { PathCodec } from '../tree/path.ts';
+import { resolveFilterField, resolveIndexedField, typesProviding } from './query-fields.ts';
 
 export interface PoolQuery {
   elements: 'omit' | 'paths' | 'content';
-  /** Only these types (from `content_type` and `sheet`); undefined for any. */
+  /** Only these types (from `content_type`, `interfaces` and `sheet`); undefined for any. */
   contentTypes: string[] | undefined;
   depth: number | 'all';
   filters: IndexFilter[];
+  references: ReferenceFilter[];
   sort: { key: string; reverse: boolean } | undefined;
   limit: number | undefined;
   offset: number;
-  /** The caller asked for the total explicitly. */
-  count: boolean;
-  /** An index key whose values to count among the matches. */
-  aggregateBy: string | undefined;
+  /** `count`: true asks for the total where it costs a scan, false declines it; undefined leaves it to the listing. */
+  count: boolean | undefined;
+  /** An index key whose values to count among the matches, and the name the answer gives them under. */
+  aggregateBy: { key: string; as: string } | undefined;
   /** The parameters that narrow the matches (filters, `content_type`, `sheet`), as given. */
   narrowedBy: string[];
 }
+
+/** The parameters that are not filters: no index name may take one of these names. */
+export const queryParameters: readonly string[] = [
+  'elements',
+  'content_type',
+  'interfaces',
+  'sheet',
+  'depth',
+  'sort',
+  'reverse',
+  'limit',
+  'offset',
+  'count',
+  'aggregateby',
+];
 
 const maxLimit = 10_000;
 const comparators: readonly Comparator[] = ['eq', 'noteq', 'lt', 'le', 'gt', 'ge', 'any', 'notany'];
 
 const fail = (name: string, description: string, code = 'invalid_parameter') => badRequest('querystring', name, description, code);
 
-/** Reads every parameter; an unknown one, or a field that cannot be filtered or sorted on, is a 400 naming it. */
+/**
+ * Reads every parameter; an unknown one, or a field that cannot be filtered or sorted on, is a 400
+ * naming it. Any parameter lists paths unless `elements` says otherwise, as Adhocracy's clients expect.
+ */
 export function parsePoolQuery(
   query: Readonly<Record<string, string>>,
   options: { isPool: boolean; registry: Registry; codec: PathCodec },
 ): PoolQuery {
   const { registry } = options;
   const parsed: PoolQuery = {
-    elements: 'omit',
+    elements: Object.keys(query).length > 0 ? 'paths' : 'omit',
     contentTypes: undefined,
     depth: 1,
     filters: [],
+    references: [],
     sort: undefined,
     limit: undefined,
     offset: 0,
-    count: false,
+    count: undefined,
     aggregateBy: undefined,
     narrowedBy: [],
   };
   let reverse = false;
-  const narrowTypes = (types: string[]) => {
+  const narrowTypes = (name: string, types: string[]) => {
     parsed.contentTypes = parsed.contentTypes ? parsed.contentTypes.filter((type) => types.includes(type)) : types;
+    parsed.narrowedBy.push(name);
   };
   for (const [name, value] of Object.entries(query)) {
     if (!options.isPool) throw fail(name, `${name} is not a parameter of this resource, which is not a pool`, 'unknown_parameter');
@@ -56,20 +78,18 @@ export function parsePoolQuery(
         parsed.elements = value;
         break;
       case 'content_type':
-        if (!registry.resourceTypes.has(value)) throw fail(name, `${value} is not a known content type`);
-        narrowTypes([value]);
-        parsed.narrowedBy.push(name);
+      case 'interfaces':
+        narrowTypes(name, typesProviding(registry, name, readComparison(name, value)));
         break;
       case 'sheet':
         if (!registry.sheets.has(value)) throw fail(name, `${value} is not a known sheet`);
-        narrowTypes([...registry.resourceTypes.keys()].filter((type) => registry.hasSheet(type, value)));
-        parsed.narrowedBy.push(name);
+        narrowTypes(name, [...registry.resourceTypes.keys()].filter((type) => registry.hasSheet(type, value)));
         break;
       case 'depth':
         parsed.depth = value === 'all' ? 'all' : wholeNumber(name, value, 1, 100);
         break;
       case 'sort':
-        parsed.sort = { key: indexedField(registry, name, value).key, reverse: false };
+        parsed.sort = { key: resolveIndexedField(registry, name, value, 'sorted on').key, reverse: false };
         break;
       case 'reverse':
         reverse = booleanParameter(name, value);
@@ -84,14 +104,10 @@ export function parsePoolQuery(
         parsed.count = booleanParameter(name, value);
         break;
       case 'aggregateby':
-        parsed.aggregateBy = indexedField(registry, name, value).key;
+        parsed.aggregateBy = { key: resolveIndexedField(registry, name, value, 'aggregated').key, as: value };
         break;
       default:
-        if (!name.includes(':') && !isIndexedFieldName(registry, name)) {
-          throw fail(name, `${name} is not a known query parameter`, 'unknown_parameter');
-        }
-        parsed.filters.push(parseFilter(name, value, indexedField(registry, name, name), options.codec));
-        parsed.narrowedBy.push(name);
+        addFilter(parsed, name, value, options);
     }
   }
   if (parsed.sort) parsed.sort.reverse = reverse;
@@ -99,44 +115,45 @@ export function parsePoolQuery(
   return parsed;
 }
 
-function isIndexedFieldName(registry: Registry, name: string): boolean {
-  return [...registry.indexedFields.values()].some((field) => field.fieldName === name);
-}
-
-/** `<sheet id>:<field>`, or a bare field name that only one indexed field has. */
-function indexedField(registry: Registry, parameter: string, name: string): IndexedField {
-  const exact = registry.indexedFields.get(name);
-  if (exact) return exact;
-  const byName = [...registry.indexedFields.values()].filter((field) => field.fieldName === name);
-  if (!name.includes(':') && byName.length === 1) return byName[0] as IndexedField;
-  const known = [...registry.indexedFields.keys()].join(', ');
-  const why = byName.length > 1 ? `${name} is ambiguous; name the sheet` : `${name} cannot be filtered or sorted on`;
-  throw fail(parameter, `${why} (indexed fields: ${known})`, 'not_indexed');
+/** An index name or `<sheet id>:<field>`: an indexed field, or a reference field compared for equality. */
+function addFilter(parsed: PoolQuery, name: string, raw: string, options: { registry: Registry; codec: PathCodec }): void {
+  const target = resolveFilterField(options.registry, name);
+  if (!target) throw fail(name, `${name} is not a known query parameter`, 'unknown_parameter');
+  const { comparator, value } = readComparison(name, raw);
+  if (target.kind === 'indexed') {
+    const field = target.field;
+    const typed = (item: unknown) => typedValue(name, item, field, options.codec);
+    if (comparator === 'any' || comparator === 'notany') {
+      if (!Array.isArray(value) || value.length > 100) throw fail(name, `${comparator} needs a list of at most 100 values`);
+      parsed.filters.push({ key: field.key, comparator, value: value.map(typed) });
+    } else {
+      parsed.filters.push({ key: field.key, comparator, value: typed(value) });
+    }
+  } else {
+    if (comparator !== 'eq') throw fail(name, `${name} is not indexed and takes only eq`);
+    const path = typeof value === 'string' ? options.codec.fromReference(value) : undefined;
+    if (path === undefined) throw fail(name, `${name} takes the URL or path of a resource`);
+    parsed.references.push({ sheet: target.sheet.id, field: target.fieldName, target: path });
+  }
+  parsed.narrowedBy.push(name);
 }
 
 /** A plain value means equality; a JSON pair `[comparator, value]` compares otherwise. */
-function parseFilter(name: string, raw: string, field: IndexedField, codec: PathCodec): IndexFilter {
-  let comparator: Comparator = 'eq';
-  let value: unknown = raw;
-  if (raw.startsWith('[')) {
-    let pair: unknown;
-    try {
-      pair = JSON.parse(raw);
-    } catch {
-      pair = undefined;
-    }
-    if (Array.isArray(pair) && pair.length === 2 && comparators.includes(pair[0] as Comparator)) {
-      comparator = pair[0] as Comparator;
-      value = pair[1];
-    } else if (Array.isArray(pair) && typeof pair[0] === 'string') {
-      throw fail(name, `${String(pair[0])} is not a comparator (use one of ${comparators.join(', ')})`);
-    }
+export function readComparison(name: string, raw: string): { comparator: Comparator; value: unknown } {
+  if (!raw.startsWith('[')) return { comparator: 'eq', value: raw };
+  let pair: unknown;
+  try {
+    pair = JSON.parse(raw);
+  } catch {
+    return { comparator: 'eq', value: raw };
   }
-  if (comparator === 'any' || comparator === 'notany') {
-    if (!Array.isArray(value) || value.length > 100) throw fail(name, `${comparator} needs a list of at most 100 values`);
-    return { key: field.key, comparator, value: value.map((item) => typedValue(name, item, field, codec)) };
+  if (Array.isArray(pair) && pair.length === 2 && comparators.includes(pair[0] as Comparator)) {
+    return { comparator: pair[0] as Comparator, value: pair[1] };
   }
-  return { key: field.key, comparator, value: typedValue(name, value, field, codec) };
+  if (Array.isArray(pair) && typeof pair[0] === 'string') {
+    throw fail(name, `${String(pair[0])} is not a comparator (use one of ${comparators.join(', ')})`);
+  }
+  return { comparator: 'eq', value: raw };
 }
 
 /** Converts a value to the field's type; query strings carry text, JSON pairs may carry numbers. */
@@ -162,9 +179,11 @@ function typedValue(name: string, value: unknown, field: IndexedField, codec: Pa
   }
 }
 
+/** `true` and `false`, and `True` and `False` as Adhocracy's Python clients send them. */
 function booleanParameter(name: string, value: string): boolean {
-  if (value !== 'true' && value !== 'false') throw fail(name, `${name} must be true or false`);
-  return value === 'true';
+  if (value === 'true' || value === 'True') return true;
+  if (value === 'false' || value === 'False') return false;
+  throw fail(name, `${name} must be true or false`);
 }
 
 function wholeNumber(name: string, value: string, min: number, max: number): number {

@@ -2,7 +2,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { parentPath } from '../tree/path.ts';
 import { childrenRange, depthOf, highKey, indexDesignDoc, indexField, toResource, type Db, type Doc, type ResourceDoc } from './pouch-documents.ts';
-import type { ChildQuery, IndexFilter, IndexValue, ResourceRecord, ScanBudget } from './storage.ts';
+import { ScanLimitError, type ChildQuery, type IndexFilter, type IndexValue, type ResourceRecord, type ScanBudget } from './storage.ts';
 
 /**
  * Resources read per batch of a scan. Between batches a query lets the event loop serve other requests,
@@ -56,8 +56,33 @@ function matchesQuery(doc: QueriedDoc, query: ChildQuery, parentDepth: number): 
   if (!query.includeHidden && doc.hidden) return false;
   if (query.contentTypes && !query.contentTypes.includes(doc.content_type)) return false;
   if (!query.filters.every((filter) => matchesOne((doc[indexField(filter.key)] as IndexValue | undefined) ?? null, filter))) return false;
+  if (query.references && !query.references.every(({ sheet, field, target }) => refersTo(doc.data[sheet]?.[field], target))) return false;
   if (query.excludedSubtrees && query.excludedSubtrees.size > 0 && isExcluded(doc.path, query.parent, query.excludedSubtrees)) return false;
   return !((doc.hidden || doc.restricted) && query.isListable && !query.isListable(toResource(doc)));
+}
+
+/** A reference field holds a path, or a list of them. */
+function refersTo(value: unknown, target: string): boolean {
+  return value === target || (Array.isArray(value) && value.includes(target));
+}
+
+const slash = '/'.charCodeAt(0);
+
+/**
+ * Tree order: segment by segment, so that a resource comes right before what lies below it. Among
+ * the children of one pool this is the order of their keys, in which a scan reads them.
+ */
+export function compareTreeOrder(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let index = 0; index < length; index++) {
+    const left = a.charCodeAt(index);
+    const right = b.charCodeAt(index);
+    if (left === right) continue;
+    if (left === slash) return -1;
+    if (right === slash) return 1;
+    return left - right;
+  }
+  return a.length - b.length;
 }
 
 /** Whether the path, or one of its ancestors below the queried pool, is excluded. */
@@ -70,50 +95,101 @@ function isExcluded(path: string, queried: string, excluded: ReadonlySet<string>
 
 function compareBySort(query: ChildQuery): (a: QueriedDoc, b: QueriedDoc) => number {
   const sort = query.sort;
-  if (!sort) return (a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  if (!sort) return (a, b) => compareTreeOrder(a.path, b.path);
   const field = indexField(sort.key);
   const direction = sort.reverse ? -1 : 1;
-  return (a, b) =>
-    direction * compareValues(a[field] as IndexValue | undefined, b[field] as IndexValue | undefined) ||
-    (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  return (a, b) => direction * compareValues(a[field] as IndexValue | undefined, b[field] as IndexValue | undefined) || compareTreeOrder(a.path, b.path);
 }
 
 /**
  * A Mango selector that only the (pool, sort key) index answers: pouchdb-find reads every row of a
  * range when any condition must be checked in memory, and only pushes `limit` down when none must.
  * Range filters on the sort key narrow the range; every other condition is checked by the caller.
+ * The bounds are inclusive: with an exclusive one, pouchdb-find counts the excluded row against
+ * `limit` and answers a short batch, which would read as the end of the range. The caller's check
+ * leaves the row out.
  */
 function indexOnlySelector(query: ChildQuery): Record<string, Record<string, unknown>> {
   const sortKey = (query.sort as { key: string }).key;
   const range: Record<string, unknown> = { $gte: null };
-  const operators = { eq: '$eq', lt: '$lt', le: '$lte', gt: '$gt', ge: '$gte' } as const;
+  const operators = { eq: '$eq', lt: '$lte', le: '$lte', gt: '$gte', ge: '$gte' } as const;
   for (const filter of query.filters) {
     if (filter.key === sortKey && filter.comparator in operators) range[operators[filter.comparator as keyof typeof operators]] = filter.value;
   }
   return { parent: { $eq: query.parent }, [indexField(sortKey)]: range };
 }
 
+/** A page of matches, and the number of all of them when it was counted. */
+interface CountedPage {
+  records: ResourceRecord[];
+  total: number | undefined;
+}
+
 /** Documents as readers may see them (over CouchDB, a transaction's documents only once it committed). */
 export type Visible = <D extends Doc>(docs: readonly (D | undefined)[]) => Promise<(D | ResourceDoc | undefined)[]>;
 
-export async function queryChildren(db: Db, query: ChildQuery, visible: Visible): Promise<ResourceRecord[]> {
-  if (query.depth === 1 && query.sort) return queryIndexedPage(db, query, query.sort, visible);
+export async function queryChildren(db: Db, visible: Visible, query: ChildQuery): Promise<ResourceRecord[]> {
+  return (await queryPage(db, visible, query, false)).records;
+}
+
+export function queryChildrenCounted(db: Db, visible: Visible, query: ChildQuery): Promise<CountedPage> {
+  return queryPage(db, visible, query, true);
+}
+
+async function queryPage(db: Db, visible: Visible, query: ChildQuery, counting: boolean): Promise<CountedPage> {
+  if (query.depth !== 1) return querySortedInMemory(db, visible, query);
+  if (!query.sort) return queryChildrenInOrder(db, visible, query, counting);
+  const page = await queryIndexedPage(db, visible, query, query.sort, counting);
+  if (!counting || page.total !== undefined) return page;
+  // The index served the page; the children's key range, read in larger batches, counts the rest.
+  try {
+    return { records: page.records, total: await countMatches(db, visible, query) };
+  } catch (error) {
+    return answerPastBudget(error, query, page.records);
+  }
+}
+
+/** Past the budget, a complete page is still an answer, only without the number of all matches. */
+function answerPastBudget(error: unknown, query: ChildQuery, page: ResourceRecord[]): CountedPage {
+  if (error instanceof ScanLimitError && query.limit !== undefined && page.length >= query.limit) return { records: page, total: undefined };
+  throw error;
+}
+
+/** The children of one pool in name order, the order a scan reads them in: a page stops the scan unless it is counted. */
+async function queryChildrenInOrder(db: Db, visible: Visible, query: ChildQuery, counting: boolean): Promise<CountedPage> {
+  const wanted = query.limit ?? Number.POSITIVE_INFINITY;
+  const page: ResourceRecord[] = [];
+  let matched = 0;
+  try {
+    await scanDescendants(db, visible, query, (doc) => {
+      matched += 1;
+      if (matched > query.offset && page.length < wanted) page.push(toResource(doc));
+      return counting || page.length < wanted;
+    });
+  } catch (error) {
+    return answerPastBudget(error, query, page);
+  }
+  return { records: page, total: counting ? matched : undefined };
+}
+
+/** Deeper or sorted without an index: every match is read and ordered before the page is cut. */
+async function querySortedInMemory(db: Db, visible: Visible, query: ChildQuery): Promise<CountedPage> {
   const matches: QueriedDoc[] = [];
-  const wanted = query.limit === undefined || query.sort ? Number.POSITIVE_INFINITY : query.offset + query.limit;
-  await scanDescendants(db, query, visible, (doc) => {
+  await scanDescendants(db, visible, query, (doc) => {
     matches.push(doc);
-    return matches.length < wanted;
+    return true;
   });
   matches.sort(compareBySort(query));
   const page = matches.slice(query.offset, query.limit === undefined ? undefined : query.offset + query.limit);
-  return page.map((doc) => toResource(doc));
+  return { records: page.map((doc) => toResource(doc)), total: matches.length };
 }
 
 /**
  * A sorted page of one pool, read from the (pool, sort key) index in batches until it is full, with
- * the other conditions checked on the way: the cost follows the page, not the pool.
+ * the other conditions checked on the way: the cost follows the page, not the pool. Counted, it counts
+ * the matches in the batches it reads; `total` is there when they reached the end of the range.
  */
-async function queryIndexedPage(db: Db, query: ChildQuery, sort: { key: string; reverse: boolean }, visible: Visible): Promise<ResourceRecord[]> {
+async function queryIndexedPage(db: Db, visible: Visible, query: ChildQuery, sort: { key: string; reverse: boolean }, counting: boolean): Promise<CountedPage> {
   const direction = sort.reverse ? 'desc' : 'asc';
   const wanted = query.limit === undefined ? Number.POSITIVE_INFINITY : query.limit;
   // Each call walks the index past the rows of the batches before it again: larger batches, fewer calls.
@@ -121,43 +197,47 @@ async function queryIndexedPage(db: Db, query: ChildQuery, sort: { key: string; 
   const parentDepth = depthOf(query.parent);
   const page: ResourceRecord[] = [];
   let matched = 0;
-  for (let skip = 0; ; ) {
-    if (skip > 0) await setImmediate();
-    const size = fitBatch(pageBatch, query.budget);
-    const result = await db.find({
-      selector: indexOnlySelector(query),
-      sort: [{ parent: direction }, { [indexField(sort.key)]: direction }],
-      use_index: indexDesignDoc(sort.key),
-      limit: size,
-      skip,
-    });
-    skip += size;
-    const shown = (await visible(result.docs as unknown as Doc[])) as (QueriedDoc | undefined)[];
-    for (const doc of shown) {
-      query.budget?.spend();
-      if (!doc || !matchesQuery(doc, query, parentDepth)) continue;
-      matched += 1;
-      if (matched <= query.offset) continue;
-      page.push(toResource(doc));
-      if (page.length >= wanted) return page;
+  try {
+    for (let skip = 0; ; ) {
+      if (skip > 0) await setImmediate();
+      const size = fitBatch(pageBatch, query.budget);
+      const result = await db.find({
+        selector: indexOnlySelector(query),
+        sort: [{ parent: direction }, { [indexField(sort.key)]: direction }],
+        use_index: indexDesignDoc(sort.key),
+        limit: size,
+        skip,
+      });
+      skip += size;
+      const shown = (await visible(result.docs as unknown as Doc[])) as (QueriedDoc | undefined)[];
+      for (const doc of shown) {
+        query.budget?.spend();
+        if (!doc || !matchesQuery(doc, query, parentDepth)) continue;
+        matched += 1;
+        if (matched > query.offset && page.length < wanted) page.push(toResource(doc));
+        if (page.length >= wanted && !counting) return { records: page, total: undefined };
+      }
+      if (result.docs.length < size) return { records: page, total: matched };
+      if (page.length >= wanted) return { records: page, total: undefined };
     }
-    if (result.docs.length < size) return page;
+  } catch (error) {
+    return answerPastBudget(error, query, page);
   }
 }
 
-export async function countMatches(db: Db, query: ChildQuery, visible: Visible): Promise<number> {
+export async function countMatches(db: Db, visible: Visible, query: ChildQuery): Promise<number> {
   let count = 0;
-  await scanDescendants(db, query, visible, () => {
+  await scanDescendants(db, visible, query, () => {
     count += 1;
     return true;
   });
   return count;
 }
 
-export async function aggregateMatches(db: Db, query: ChildQuery, key: string, visible: Visible): Promise<Record<string, number>> {
+export async function aggregateMatches(db: Db, visible: Visible, query: ChildQuery, key: string): Promise<Record<string, number>> {
   const field = indexField(key);
   const counts: Record<string, number> = {};
-  await scanDescendants(db, query, visible, (doc) => {
+  await scanDescendants(db, visible, query, (doc) => {
     const value = doc[field];
     const label = typeof value === 'string' ? value : JSON.stringify(value ?? null);
     counts[label] = (counts[label] ?? 0) + 1;
@@ -170,7 +250,7 @@ export async function aggregateMatches(db: Db, query: ChildQuery, key: string, v
  * Reads the children (a key range in name order) or the whole subtree, batch by batch, handing each
  * matching document to `take` until it answers false.
  */
-async function scanDescendants(db: Db, query: ChildQuery, visible: Visible, take: (doc: QueriedDoc) => boolean): Promise<void> {
+async function scanDescendants(db: Db, visible: Visible, query: ChildQuery, take: (doc: QueriedDoc) => boolean): Promise<void> {
   const parentDepth = depthOf(query.parent);
   const range = query.depth === 1 ? childrenRange(query.parent) : { startkey: query.parent, endkey: `${query.parent}${highKey}` };
   let options: PouchDB.Core.AllDocsWithinRangeOptions = { ...range, include_docs: true };

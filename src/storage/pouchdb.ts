@@ -151,9 +151,10 @@ class PouchStorage implements Storage {
   backreferences = (target: string) => this.resources.backreferences(target);
   guardedWithin = (path: string) => this.resources.guardedWithin(path);
 
-  queryChildren = (query: ChildQuery) => queries.queryChildren(this.db, query, this.resources.visible);
-  countMatches = (query: ChildQuery) => queries.countMatches(this.db, query, this.resources.visible);
-  aggregateMatches = (query: ChildQuery, key: string) => queries.aggregateMatches(this.db, query, key, this.resources.visible);
+  queryChildren = (query: ChildQuery) => queries.queryChildren(this.db, this.resources.visible, query);
+  queryChildrenCounted = (query: ChildQuery) => queries.queryChildrenCounted(this.db, this.resources.visible, query);
+  countMatches = (query: ChildQuery) => queries.countMatches(this.db, this.resources.visible, query);
+  aggregateMatches = (query: ChildQuery, key: string) => queries.aggregateMatches(this.db, this.resources.visible, query, key);
   finishTransactions = async (now: number) => (this.transactions ? this.transactions.finishAbandoned(now) : 0);
 
   childCounts = (parent: string) => this.counts.childCounts(parent);

@@ -53,6 +53,13 @@ export interface IndexFilter {
   value: IndexValue | IndexValue[];
 }
 
+/** Matches where a sheet's field refers to the target: it is that path, or a list holding it. */
+export interface ReferenceFilter {
+  sheet: string;
+  field: string;
+  target: string;
+}
+
 /** Which descendants of a pool to list, and in which order. */
 export interface ChildQuery {
   parent: string;
@@ -62,7 +69,9 @@ export interface ChildQuery {
   contentTypes?: readonly string[];
   includeHidden: boolean;
   filters: readonly IndexFilter[];
-  /** An index key; name order without one. */
+  /** Filters on reference fields that have no index, checked on each candidate. */
+  references?: readonly ReferenceFilter[];
+  /** An index key; without one, tree order: by name, each resource followed by what lies below it. */
   sort?: { key: string; reverse: boolean };
   limit?: number;
   offset: number;
@@ -167,6 +176,11 @@ export interface Storage {
    * indexed key, cost what the page costs, not what the pool holds; deeper queries read the subtree.
    */
   queryChildren(query: ChildQuery): Promise<ResourceRecord[]>;
+  /**
+   * The same page, and the number of all matches, in one pass. Counting reads every candidate; when the
+   * budget ends after the page is complete, the page comes without `total`.
+   */
+  queryChildrenCounted(query: ChildQuery): Promise<{ records: ResourceRecord[]; total: number | undefined }>;
   /** How many descendants match a query, ignoring its limit and offset. */
   countMatches(query: ChildQuery): Promise<number>;
   /** How many matching descendants have each value of an index key, ignoring limit and offset. */

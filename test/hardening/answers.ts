@@ -32,13 +32,18 @@ export function exchangeProblem(exchange: RawExchange, rules: AnswerRules): stri
   if (exchange.answers.length === 0) return rules.mayGoUnanswered || exchange.halfClosed ? undefined : `the server closed the connection without an answer (${exchange.leftover.length} bytes of something else)`;
   for (const answer of exchange.answers) {
     const isClientError = answer.status >= 400 && answer.status <= 499;
-    if (!isClientError && (answer.status < 200 || answer.status > 299)) return `status ${answer.status}: ${answer.body.toString().slice(0, 300)}`;
+    // 304 answers a GET or HEAD whose If-None-Match (which fuzzing may send as `*`) holds the answer's tag.
+    const isNotModified = answer.status === 304 && ['GET', 'HEAD'].includes(rules.method.toUpperCase());
+    if (!isClientError && !isNotModified && (answer.status < 200 || answer.status > 299)) return `status ${answer.status}: ${answer.body.toString().slice(0, 300)}`;
     const text = answer.body.toString('utf8');
     if (/\$argon2/.test(text)) return `a password hash in an answer: ${text.slice(0, 300)}`;
     const leaked = rules.secrets.find((secret) => text.includes(secret));
     if (leaked !== undefined) return `a secret in an answer: ${text.slice(0, 300)}`;
-    const hasBody = rules.method.toUpperCase() !== 'HEAD' && answer.status !== 204;
-    if (!hasBody) continue;
+    const hasBody = rules.method.toUpperCase() !== 'HEAD' && answer.status !== 204 && answer.status !== 304;
+    if (!hasBody) {
+      if (isNotModified && answer.body.length > 0) return `status 304 with a body: ${answer.body.toString().slice(0, 300)}`;
+      continue;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

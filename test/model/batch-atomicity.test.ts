@@ -57,6 +57,8 @@ for (const store of ['LevelDB', 'CouchDB (pouchdb-server)'] as const) {
     });
 
     async function start(): Promise<string> {
+      // One server at a time on the port: a later one would fail to listen while the earlier answers.
+      await server?.stop('SIGKILL');
       server = spawnServer(port, {
         DATA_DIR: dataDir,
         ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
@@ -113,15 +115,15 @@ for (const store of ['LevelDB', 'CouchDB (pouchdb-server)'] as const) {
     it('keeps every batch whole or leaves it out after SIGKILLs in the middle of batches', async () => {
       let token = await start();
       let acknowledged = 0;
+      /** Batches whose connection broke with the kill: they were under way. */
+      let broken = 0;
       for (let crash = 0; crash < 3; crash += 1) {
         let killed = false;
-        let sent = 0;
-        const acknowledgedBefore = acknowledged;
-        const writers = Array.from({ length: 3 }, async (_, writer) => {
-          for (let round = 1000 * (1 + crash * 3 + writer); !killed; round += 1) {
-            sent += 1;
+        const writers = Array.from({ length: 4 }, async (_, writer) => {
+          for (let round = 1000 * (1 + crash * 4 + writer); !killed; round += 1) {
             const answer = await sendBatch(token, round).catch(() => undefined);
             if (answer?.status === 200) acknowledged += 1;
+            else if (answer === undefined) broken += 1;
           }
         });
         const target = acknowledged + 3;
@@ -131,12 +133,12 @@ for (const store of ['LevelDB', 'CouchDB (pouchdb-server)'] as const) {
         await server?.stop('SIGKILL');
         await Promise.all(writers);
         token = await start();
-        // Batches were under way when the server was killed.
-        assert.ok(sent > acknowledged - acknowledgedBefore, `${sent} sent, ${acknowledged - acknowledgedBefore} acknowledged`);
         const names = await listNames();
         assert.deepEqual(partialRounds(names), [], `after crash ${crash + 1}`);
         assert.ok(names.length >= (batches + acknowledged) * perBatch, `${names.length} pools, ${acknowledged} batches acknowledged`);
       }
+      // Some kill came while batches were under way, or this proved nothing.
+      assert.ok(broken > 0, 'no batch was under way at any of the kills');
     });
   });
 }

@@ -54,6 +54,19 @@ describe('rest/hiding', () => {
     await t.http.get('/a/b/c/').expect(200);
   });
 
+  it('reports a resource hidden or deleted as removed, and one made visible again as created', async () => {
+    const url = (path: string) => `http://localhost:6541${path}`;
+    const updated = async (path: string, fields: Record<string, unknown>) =>
+      (await t.http.put(path).set('X-User-Token', admin).send({ data: { [ids.metadata]: fields } }).expect(200)).body.updated_resources;
+    const around = { modified: [url('/a/')], changed_descendants: [url('/a/'), url('/')] };
+    assert.deepEqual(await updated('/a/b/', { hidden: true }), { created: [], removed: [url('/a/b/')], ...around });
+    // Still hidden, now also deleted: nothing appears or disappears.
+    assert.deepEqual(await updated('/a/b/', { deleted: true }), { created: [], modified: [url('/a/b/')], removed: [], changed_descendants: around.changed_descendants });
+    assert.deepEqual(await updated('/a/b/', { hidden: false }), { created: [], modified: [url('/a/b/')], removed: [], changed_descendants: around.changed_descendants });
+    assert.deepEqual(await updated('/a/b/', { deleted: false }), { created: [url('/a/b/')], removed: [], ...around });
+    assert.deepEqual(await updated('/a/b/', { deleted: true }), { created: [], removed: [url('/a/b/')], ...around });
+  });
+
   it('removes a subtree for good with DELETE, with the names and counts it held', async () => {
     const response = await t.http.delete('/a/').set('X-User-Token', admin).expect(200);
     assert.deepEqual(response.body.updated_resources.removed, [

@@ -96,8 +96,34 @@ describe('rest/query budget', function () {
     assertOverBudget(await get('/big/?elements=paths&offset=25&limit=5'), 'offset', 20);
     assertOverBudget(await get('/big/?elements=paths&sort=creation_date&limit=5&title=nothing%20like%20it'), 'title', 20);
     assertOverBudget(await get('/big/?elements=paths&limit=5&adhocracy_core.sheets.title.ITitle:title=nothing'), 'adhocracy_core.sheets.title.ITitle:title', 20);
-    assertOverBudget(await get('/big/?aggregateby=creator'), 'aggregateby', 20);
-    assertOverBudget(await get('/big/?title=Pool%201&count=true'), 'count', 20);
+    assertOverBudget(await get('/big/?aggregateby=creator&elements=omit'), 'aggregateby', 20);
+    assertOverBudget(await get('/big/?title=Pool%201&count=true&elements=omit'), 'count', 20);
+    // Any parameter lists paths: without a limit, listing is what reads past the bound.
+    assertOverBudget(await get('/big/?aggregateby=creator'), 'limit', 20);
+    assertOverBudget(await get('/big/?title=Pool%201'), 'title', 20);
+    // Counting the 30 children is known to pass the bound of 20 before any is read.
+    assertOverBudget(await get('/big/?title=Pool%201&count=true&limit=1'), 'count', 20);
+  });
+
+  it('counts the matches of a filtered page as it lists them, and leaves the count out past the bound', async () => {
+    const within = await get('/big/p00/?title=["noteq","x"]&limit=2');
+    assert.equal(within.status, 200, JSON.stringify(within.body));
+    assert.deepEqual(poolOf(within), { elements: ['http://localhost:6541/big/p00/c0/', 'http://localhost:6541/big/p00/c1/'], count: 5 });
+    const past = await get('/big/?title=["noteq","x"]&limit=5');
+    assert.equal(past.status, 200, JSON.stringify(past.body));
+    assert.equal(poolOf(past).elements.length, 5);
+    assert.equal('count' in poolOf(past), false, JSON.stringify(poolOf(past)));
+    // Asked for, the count must be there: past the bound, the query is refused.
+    assertOverBudget(await get('/big/?title=["noteq","x"]&limit=5&count=true'), 'count', 20);
+    const forAdmin = await get('/big/?title=["noteq","x"]&limit=5', admin);
+    assert.equal(poolOf(forAdmin).count, 30);
+    // Declined, the count is not made, and the page reads only what it needs: 19 of the 20 allowed.
+    const declined = await get('/big/?title=["noteq","x"]&limit=15&offset=4&count=false');
+    assert.equal(declined.status, 200, JSON.stringify(declined.body));
+    assert.equal(poolOf(declined).elements.length, 15);
+    assert.equal('count' in poolOf(declined), false);
+    assert.equal('count' in poolOf(await get('/big/p00/?title=["noteq","x"]&limit=2&count=false')), false);
+    assertOverBudget(await get('/big/?title=["noteq","x"]&limit=15&offset=6&count=false'), 'offset', 20);
   });
 
   it('counts a pool with children only some may view without reading them all', async () => {

@@ -192,7 +192,7 @@ describe('rest/resources', () => {
     it('tells anonymous callers they may read the root and nothing more', async () => {
       const response = await t.http.options('/').expect(200);
       assert.deepEqual(Object.keys(response.body).sort(), ['GET', 'HEAD', 'OPTIONS']);
-      assert.deepEqual(response.body.GET.response_body.data, { [ids.metadata]: {}, [ids.pool]: {} });
+      assert.deepEqual(response.body.GET.response_body.data, { [ids.metadata]: {}, [ids.name]: {}, [ids.pool]: {} });
     });
 
     it('offers anonymous callers registration in the users pool', async () => {

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { openPouchStorage, type PouchLocation } from '../../src/storage/pouchdb.ts';
-import { AlreadyExistsError, RevisionConflictError, type ResourceRecord, type Storage } from '../../src/storage/storage.ts';
+import { AlreadyExistsError, RevisionConflictError, ScanBudget, ScanLimitError, type ResourceRecord, type Storage } from '../../src/storage/storage.ts';
 import { startCouchServer, type CouchServer } from '../support/couch-server.ts';
 
 /** One server for every test of the HTTP adapter, each with a database of its own. */
@@ -114,6 +114,78 @@ for (const backend of backends) {
         limit: 2,
       });
       assert.deepEqual(page.map((record) => record.path), ['/d/', '/b/']);
+    });
+
+    it('pages in the same order as it lists, also where one name begins another and below the children', async () => {
+      for (const path of ['/pool/a/', '/pool/a-b/', '/pool/a.c/', '/pool/b/', '/pool/a/x/', '/pool/a-b/y/']) await storage.insertResource(resource(path));
+      for (const depth of [1, 'all'] as const) {
+        const query = { parent: '/pool/', depth, includeHidden: false, filters: [], offset: 0 };
+        const all = (await storage.queryChildren(query)).map((record) => record.path);
+        const pages = [];
+        for (let offset = 0; offset < all.length; offset++) pages.push(...(await storage.queryChildren({ ...query, offset, limit: 1 })).map((record) => record.path));
+        assert.deepEqual(pages, all, `depth ${depth}`);
+      }
+      const children = await storage.queryChildren({ parent: '/pool/', depth: 1, includeHidden: false, filters: [], offset: 0 });
+      assert.deepEqual(children.map((record) => record.path), ['/pool/a/', '/pool/a-b/', '/pool/a.c/', '/pool/b/']);
+      const deep = await storage.queryChildren({ parent: '/pool/', depth: 'all', includeHidden: false, filters: [], offset: 0 });
+      assert.deepEqual(deep.map((record) => record.path), ['/pool/a/', '/pool/a/x/', '/pool/a-b/', '/pool/a-b/y/', '/pool/a.c/', '/pool/b/']);
+    });
+
+    it('filters on a reference field, single or a list, without an index', async () => {
+      const refers = (path: string, one: string, many: string[]) => ({ path, contentType: 'example.IThing', data: { 'example.IRefs': { one, many } } });
+      await storage.insertResource(refers('/a/', '/x/', ['/y/', '/z/']));
+      await storage.insertResource(refers('/b/', '/y/', []));
+      const query = (field: string, target: string) =>
+        storage.queryChildren({ parent: '/', depth: 1, includeHidden: false, filters: [], references: [{ sheet: 'example.IRefs', field, target }], offset: 0 });
+      assert.deepEqual((await query('one', '/y/')).map((record) => record.path), ['/b/']);
+      assert.deepEqual((await query('many', '/z/')).map((record) => record.path), ['/a/']);
+      assert.deepEqual(await query('many', '/x/'), []);
+    });
+
+    it('answers a page with the number of all its matches in one pass, and without it when the budget ends after the page', async () => {
+      await Promise.all(['b', 'a', 'c', 'd', 'e'].map((name) => storage.insertResource({ ...resource(`/pool/${name}/`), index: { 'example.ISheet:value': name } })));
+      const filters = [{ key: 'example.ISheet:value', comparator: 'noteq', value: 'c' }] as const;
+      const base = { parent: '/pool/', includeHidden: false, filters, offset: 1, limit: 2 };
+      for (const query of [{ ...base, depth: 1 }, { ...base, depth: 'all' }, { ...base, depth: 1, sort: { key: 'example.ISheet:value', reverse: true } }] as const) {
+        const budget = new ScanBudget(5);
+        const { records, total } = await storage.queryChildrenCounted({ ...query, budget });
+        assert.equal(total, 4);
+        assert.equal(budget.remaining, 0, 'one pass over the five children');
+        const expected = 'sort' in query ? ['/pool/d/', '/pool/b/'] : ['/pool/b/', '/pool/d/'];
+        assert.deepEqual(records.map((record) => record.path), expected);
+      }
+      const short = await storage.queryChildrenCounted({ ...base, depth: 1, budget: new ScanBudget(4) });
+      assert.deepEqual({ paths: short.records.map((record) => record.path), total: short.total }, { paths: ['/pool/b/', '/pool/d/'], total: undefined });
+      await assert.rejects(storage.queryChildrenCounted({ ...base, depth: 1, budget: new ScanBudget(3) }), ScanLimitError);
+      await assert.rejects(storage.queryChildrenCounted({ ...base, depth: 'all', budget: new ScanBudget(4) }), ScanLimitError);
+    });
+
+    it('reads a sorted page whole when a filter leaves out the bound of its range', async () => {
+      const names = Array.from({ length: 120 }, (_, index) => `n${String(index).padStart(3, '0')}`);
+      const typeOf = (index: number) => (index % 10 === 0 ? 'example.IA' : 'example.IB');
+      await storage.insertResources(names.map((name, index) => ({ ...resource(`/pool/${name}/`, typeOf(index)), index: { 'example.ISheet:value': name } })));
+      const page = await storage.queryChildren({
+        parent: '/pool/',
+        depth: 1,
+        contentTypes: ['example.IA'],
+        includeHidden: false,
+        filters: [{ key: 'example.ISheet:value', comparator: 'gt', value: 'n000' }],
+        sort: { key: 'example.ISheet:value', reverse: false },
+        offset: 0,
+        limit: 5,
+      });
+      assert.deepEqual(page.map((record) => record.path), ['/pool/n010/', '/pool/n020/', '/pool/n030/', '/pool/n040/', '/pool/n050/']);
+    });
+
+    it('counts the matches of a sorted page in a pool larger than one batch of its index', async () => {
+      const names = Array.from({ length: 120 }, (_, index) => `n${String(index).padStart(3, '0')}`);
+      await storage.insertResources(names.map((name) => ({ ...resource(`/pool/${name}/`), index: { 'example.ISheet:value': name } })));
+      const query = { parent: '/pool/', depth: 1, includeHidden: false, offset: 3, limit: 2, sort: { key: 'example.ISheet:value', reverse: true } } as const;
+      const filters = [{ key: 'example.ISheet:value', comparator: 'lt', value: 'n100' }] as const;
+      const { records, total } = await storage.queryChildrenCounted({ ...query, filters, budget: new ScanBudget(1000) });
+      assert.deepEqual({ paths: records.map((record) => record.path), total }, { paths: ['/pool/n096/', '/pool/n095/'], total: 100 });
+      const short = await storage.queryChildrenCounted({ ...query, filters, budget: new ScanBudget(100) });
+      assert.deepEqual({ paths: short.records.map((record) => record.path), total: short.total }, { paths: ['/pool/n096/', '/pool/n095/'], total: undefined });
     });
 
     it('lists the hidden and restricted resources below a pool, and leaves out excluded subtrees', async () => {

@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { trackChild } from './children.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -48,7 +49,7 @@ export async function startCouchServer(options: CouchServerOptions = {}): Promis
       [path.join(root, 'node_modules', 'pouchdb-server', 'bin', 'pouchdb-server'), ...storageArguments, '--port', String(port), '--host', '127.0.0.1', '--no-stdout-logs'],
       { cwd: directory, stdio: ['ignore', 'ignore', 'pipe'] },
     );
-    child = started;
+    child = trackChild(started, `pouchdb-server on port ${port}`);
     let errors = '';
     started.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
     const deadline = Date.now() + 20_000;
