@@ -1,12 +1,16 @@
-// A CouchDB-compatible server (pouchdb-server, in memory) on a free local port, for tests of the HTTP adapter.
+// A CouchDB-compatible server (express-pouchdb, in memory, see couch-server-process.ts) on a free local port, for tests of the HTTP adapter.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
+// It runs somewhere of its own, where `--import tsx` would not find tsx.
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -25,13 +29,12 @@ export interface CouchServer {
 
 export async function startCouchServer(): Promise<CouchServer> {
   const port = await freePort();
-  // pouchdb-server writes config.json and log.txt where it runs: somewhere of its own, not the repository.
+  // It writes its log where it runs: somewhere of its own, not the repository.
   const directory = await mkdtemp(path.join(os.tmpdir(), 'couch-server-'));
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [path.join(root, 'node_modules', 'pouchdb-server', 'bin', 'pouchdb-server'), '--in-memory', '--port', String(port), '--host', '127.0.0.1', '--no-stdout-logs'],
-    { cwd: directory, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const child: ChildProcess = spawn(process.execPath, ['--import', tsxLoader, path.join(root, 'test', 'support', 'couch-server-process.ts'), '--port', String(port)], {
+    cwd: directory,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let errors = '';
   child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
@@ -45,7 +48,7 @@ export async function startCouchServer(): Promise<CouchServer> {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       await rm(directory, { recursive: true, force: true });
-      throw new Error(`pouchdb-server did not start: ${errors}`);
+      throw new Error(`the CouchDB-compatible server did not start: ${errors}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
