@@ -2,3 +2,4 @@
 export const userTokenHeader = 'X-User-Token';
 export const userPasswordHeader = 'X-User-Password';
 export const requestIdHeader = 'X-Request-Id';
+export const retryAfterHeader = 'Retry-After';

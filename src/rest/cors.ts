@@ -1,9 +1,11 @@
 // CORS: any configured origin may call the API; auth is a header, so no credentials are involved.
 import type { RequestHandler } from 'express';
-import { requestIdHeader, userPasswordHeader, userTokenHeader } from '../headers.ts';
+import { requestIdHeader, retryAfterHeader, userPasswordHeader, userTokenHeader } from '../headers.ts';
 
 const allowedMethods = 'GET, HEAD, OPTIONS, POST, PUT, DELETE';
 const allowedHeaders = ['Content-Type', userTokenHeader, userPasswordHeader, requestIdHeader].join(', ');
+// Beyond the headers a browser always lets scripts read: the request id for reports, and when to retry a 503.
+const exposedHeaders = [requestIdHeader, retryAfterHeader].join(', ');
 
 export function createCors(origins: '*' | readonly string[]): RequestHandler {
   return (request, response, next) => {
@@ -12,7 +14,7 @@ export function createCors(origins: '*' | readonly string[]): RequestHandler {
     const allowed = origins === '*' || origins.includes(origin);
     if (allowed) {
       response.set('Access-Control-Allow-Origin', origins === '*' ? '*' : origin);
-      response.set('Access-Control-Expose-Headers', requestIdHeader);
+      response.set('Access-Control-Expose-Headers', exposedHeaders);
     }
     response.vary('Origin');
     const isPreflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
