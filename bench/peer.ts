@@ -1,26 +1,20 @@
-// pouchdb-server, the CouchDB-compatible peer: one database holding the same document, one user, a session cookie.
-import { createRequire } from 'node:module';
+// The CouchDB-compatible peer (express-pouchdb, the core of pouchdb-server): one database holding the same document, one user, a session cookie.
 import { expectOk } from './http.ts';
 import { startServer, type Server } from './processes.ts';
+
+/** How the tables name the peer. */
+export const peerName = 'express-pouchdb';
 
 export const peerUser = { name: 'bench', password: 'bench-user-password' };
 const peerAdmin = { name: 'admin', password: 'bench-admin-password' };
 
-/** The path of pouchdb-server's command, or why there is none. */
-export function findPouchdbServer(): { bin: string } | { missing: string } {
-  try {
-    return { bin: createRequire(import.meta.url).resolve('pouchdb-server/bin/pouchdb-server') };
-  } catch (error) {
-    return { missing: `pouchdb-server is not installed (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); run npm install` };
-  }
-}
-
-export async function startPeer(bin: string, port: number, dir: string): Promise<Server> {
+/** The same server the tests of the HTTP adapter use, here with its databases on disk (LevelDB) as our backend's are. */
+export async function startPeer(repoRoot: string, port: number, dir: string): Promise<Server> {
   return startServer({
-    name: 'pouchdb-server',
-    // Everything it writes (config.json, log.txt, databases) stays in its own directory.
-    args: [bin, '--host', '127.0.0.1', '--port', String(port), '--dir', dir, '--config', `${dir}/config.json`, '--no-stdout-logs'],
-    cwd: dir,
+    name: peerName,
+    // Everything it writes (log.txt, databases) goes to its own directory; tsx is found from the repository.
+    args: ['--import', 'tsx', `${repoRoot}/test/support/couch-server-process.ts`, '--host', '127.0.0.1', '--port', String(port), '--dir', dir],
+    cwd: repoRoot,
     env: {},
     port,
     dir,
@@ -54,7 +48,7 @@ export async function preparePeer(server: Server, document: unknown): Promise<Pe
   const logIn = async () => {
     const session = await expectOk('POST', `${url}/_session`, { body: peerUser });
     const cookie = /AuthSession=[^;]*/.exec(session.headers.get('set-cookie') ?? '')?.[0];
-    if (!cookie) throw new Error('pouchdb-server gave no AuthSession cookie');
+    if (!cookie) throw new Error(`${peerName} gave no AuthSession cookie`);
     return cookie;
   };
   await logIn();

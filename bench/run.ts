@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readConfig } from '../src/config.ts';
 import { repoRoot } from './backend.ts';
+import { peerName } from './peer.ts';
 import { compare, describeRss, describeUnexpected, measurePair } from './compare.ts';
 import { describeFairness, measureFairness } from './fairness.ts';
 import type { Measurement } from './load.ts';
@@ -79,7 +80,7 @@ async function runBench(settings: Settings): Promise<void> {
   notes.push(...describeUnexpected(rows));
   notes.push(
     `hashing: ours ${hashCost.ours.algorithm}, ${hashCost.ours.ms.toFixed(1)} ms per hash, HASH_CONCURRENCY ${hashConcurrency} for the backend and the argon2 baselines alike` +
-      (hashCost.peer ? `; pouchdb-server ${hashCost.peer.algorithm}, ${hashCost.peer.ms.toFixed(3)} ms per hash` : ''),
+      (hashCost.peer ? `; ${peerName} ${hashCost.peer.algorithm}, ${hashCost.peer.ms.toFixed(3)} ms per hash` : ''),
   );
 
   await stopAll();

@@ -3,7 +3,7 @@ import type autocannon from 'autocannon';
 import { benchUser, makeRegistrationBody, sheet, type BackendFixture } from './backend.ts';
 import type { HashCost } from './hash-cost.ts';
 import type { LoadSpec } from './load.ts';
-import { peerUser, type PeerFixture } from './peer.ts';
+import { peerName, peerUser, type PeerFixture } from './peer.ts';
 import type { Server } from './processes.ts';
 import type { Settings } from './settings.ts';
 
@@ -195,7 +195,7 @@ export function defineComparisons(context: ScenarioContext): Comparison[] {
   }
   if (peer) {
     const peerGet: LoadSpec = {
-      label: 'pouchdb-server: GET doc, cookie',
+      label: `${peerName}: GET doc, cookie`,
       url: peer.server.url,
       path: peer.fixture.docPath,
       headers: {},
@@ -205,7 +205,7 @@ export function defineComparisons(context: ScenarioContext): Comparison[] {
     comparisons.push(
       {
         id: 'user-get-vs-peer',
-        figure: 'authenticated GET vs pouchdb-server',
+        figure: `authenticated GET vs ${peerName}`,
         measured: ours['user-get'] as LoadSpec,
         baseline: peerGet,
         ratioKind: 'throughput',
@@ -217,10 +217,10 @@ export function defineComparisons(context: ScenarioContext): Comparison[] {
       },
       {
         id: 'login-vs-peer',
-        figure: 'login vs pouchdb-server',
+        figure: `login vs ${peerName}`,
         measured: ours.login as LoadSpec,
         baseline: {
-          label: 'pouchdb-server: POST /_session',
+          label: `${peerName}: POST /_session`,
           url: peer.server.url,
           path: '/_session',
           method: 'POST',

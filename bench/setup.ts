@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Config } from '../src/config.ts';
 import { argon2Env, benchUser, prepareBackend, repoRoot, startBackend } from './backend.ts';
 import { measureHashCost } from './hash-cost.ts';
-import { findPouchdbServer, preparePeer, startPeer } from './peer.ts';
+import { peerName, preparePeer, startPeer } from './peer.ts';
 import { findFreePort, makeScratchDir, startServer, type Server } from './processes.ts';
 import type { ScenarioContext } from './scenarios.ts';
 import { seedPools } from './seed.ts';
@@ -24,12 +24,10 @@ async function startBaseline(kind: 'json' | 'verify' | 'hash' | 'put', hashConcu
   });
 }
 
-/** pouchdb-server started, or why not: its rows are left out then, and the rest still runs. */
-async function startPeerIfInstalled(): Promise<Server | string> {
-  const command = findPouchdbServer();
-  if ('missing' in command) return command.missing;
+/** The peer started, or why not: its rows are left out then, and the rest still runs. */
+async function startPeerIfPossible(): Promise<Server | string> {
   try {
-    return await startPeer(command.bin, await findFreePort(), makeScratchDir('pouchdb-server'));
+    return await startPeer(repoRoot, await findFreePort(), makeScratchDir(peerName));
   } catch (error) {
     return `it did not start (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`;
   }
@@ -55,7 +53,7 @@ export async function startServers(
     { name: 'big', children: settings.bigPool },
     { name: 'small', children: settings.smallPool },
   ]).then(() => say('  seeded'));
-  const peerStarting = startPeerIfInstalled();
+  const peerStarting = startPeerIfPossible();
   const [backend, rssBackend, verify, hash, put, json] = await Promise.all([
     seeded.then(async () => startBackend({ name: 'backend', root: settings.backendRoot, port: await findFreePort(), dataDir: backendDir, hashConcurrency })),
     findFreePort().then((port) => startBackend({ name: 'backend (RSS)', root: settings.backendRoot, port, dataDir: makeScratchDir('backend-rss'), hashConcurrency })),
@@ -74,7 +72,7 @@ export async function startServers(
     )
     .catch((error: unknown) => `it could not be set up (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
   const peer = typeof peerOrReason === 'string' ? undefined : peerOrReason;
-  if (typeof peerOrReason === 'string') notes.push(`pouchdb-server rows left out: ${peerOrReason}`);
+  if (typeof peerOrReason === 'string') notes.push(`${peerName} rows left out: ${peerOrReason}`);
 
   const hashCost = await measureHashCost(defaults.argon2, peer?.fixture.hashing);
   const context = { settings, backend, fixture, baselines: { json, verify, hash, put }, peer, hashCost };

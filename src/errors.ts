@@ -1,5 +1,5 @@
 // The typed errors that code below the HTTP layer throws; rest/error-handler.ts turns them into the envelope.
-import { userPasswordHeader, userTokenHeader } from './headers.ts';
+import { retryAfterHeader, userPasswordHeader, userTokenHeader } from './headers.ts';
 
 export type ErrorLocation = 'body' | 'querystring' | 'header' | 'url' | 'internal';
 
@@ -98,7 +98,7 @@ export const unavailable = (description: string, retryAfterSeconds: number) =>
     503,
     [{ location: 'internal', name: 'server', description, code: 'busy' }],
     {},
-    { 'Retry-After': String(retryAfterSeconds) },
+    { [retryAfterHeader]: String(retryAfterSeconds) },
   );
 
 export const invalidToken = () => badRequest('header', userTokenHeader, 'Invalid user token', 'invalid_token');

@@ -4,3 +4,4 @@ export const userPasswordHeader = 'X-User-Password';
 export const requestIdHeader = 'X-Request-Id';
 /** Names the caching mode of Adhocracy 3's strategy that answers follow, for people debugging caches. */
 export const cachingModeHeader = 'X-Caching-Mode';
+export const retryAfterHeader = 'Retry-After';

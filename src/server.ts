@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { createApp } from './app.ts';
 import { ConfigError, readConfig } from './config.ts';
+import { listen } from './listen.ts';
 import { bufferLines, createLogger, describeError } from './log.ts';
 import { answerClientError } from './rest/error-handler.ts';
 import { StorageUnavailableError } from './storage/storage.ts';
@@ -40,10 +41,7 @@ async function main(): Promise<void> {
   server.timeout = requestTimeout;
   // What node's parser refuses gets the error envelope too.
   server.on('clientError', answerClientError);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, resolve);
-  });
+  await listen(server, config.port, config.host);
   log.info('listening', { url: config.publicUrl, port: config.port, database: config.databaseUrl ? 'couchdb' : dataDir });
 
   let stopping = false;

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -104,6 +105,20 @@ describe('server', function () {
     } finally {
       first.child.kill('SIGTERM');
       await once(first.child, 'exit');
+    }
+  });
+
+  it('exits with one line naming the port when another process listens on it', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(Number(port), '127.0.0.1', resolve));
+    try {
+      const server = startServer(env());
+      const [code] = await once(server.child, 'exit');
+      assert.equal(code, 1);
+      assert.equal(server.output().trim().split('\n').at(-1), `Configuration error: PORT ${port} is already in use on 127.0.0.1; stop what listens there or choose another PORT`);
+      assert.doesNotMatch(server.output(), /^\s+at /m);
+    } finally {
+      taken.close();
     }
   });
 

@@ -46,7 +46,11 @@ interface Worker {
   current?: Pending;
 }
 
-const workerFile = fileURLToPath(new URL('./hash-worker.ts', import.meta.url));
+// The worker is the file beside this one, in the form this one runs in: TypeScript through tsx when run
+// from the sources (tests, npm run dev), JavaScript with plain node when run from the build in dist/.
+const isCompiled = import.meta.url.endsWith('.js');
+const workerFile = fileURLToPath(new URL(isCompiled ? './hash-worker.js' : './hash-worker.ts', import.meta.url));
+const workerExecArgv = isCompiled ? [] : ['--import', 'tsx'];
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 export function createPasswordHasher(options: HasherOptions): PasswordHasher {
@@ -59,10 +63,10 @@ export function createPasswordHasher(options: HasherOptions): PasswordHasher {
   let dummyHash: Promise<string> | undefined;
 
   function startWorker(): Worker {
-    // Children run the TypeScript file through tsx, resolved from the project root whatever the cwd.
+    // tsx, when needed, is resolved from the project root whatever the cwd.
     const child = fork(workerFile, [], {
       cwd: projectRoot,
-      execArgv: ['--import', 'tsx'],
+      execArgv: workerExecArgv,
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -1,11 +1,12 @@
 // CORS: any configured origin may call the API; auth is a header, so no credentials are involved.
 import type { RequestHandler } from 'express';
-import { cachingModeHeader, requestIdHeader, userPasswordHeader, userTokenHeader } from '../headers.ts';
+import { cachingModeHeader, requestIdHeader, retryAfterHeader, userPasswordHeader, userTokenHeader } from '../headers.ts';
 
 const allowedMethods = 'GET, HEAD, OPTIONS, POST, PUT, DELETE';
 const allowedHeaders = ['Content-Type', userTokenHeader, userPasswordHeader, requestIdHeader, 'If-None-Match'].join(', ');
-/** What a page on another origin may read of an answer: the request id, and the tag to revalidate with. */
-const exposedHeaders = [requestIdHeader, 'ETag', cachingModeHeader].join(', ');
+// Beyond the headers a browser always lets scripts read: the request id for reports, the tag to revalidate
+// with and its caching mode, and when to retry a 503.
+const exposedHeaders = [requestIdHeader, 'ETag', cachingModeHeader, retryAfterHeader].join(', ');
 
 export function createCors(origins: '*' | readonly string[]): RequestHandler {
   return (request, response, next) => {

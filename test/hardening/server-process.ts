@@ -1,4 +1,4 @@
-// Starting the real server (node --import tsx src/server.ts) as a child process on a port and data directory of the test's choosing.
+// Starting the real server (node --import tsx src/server.ts, or the build) as a child process on a port and data directory of the test's choosing.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
@@ -8,6 +8,11 @@ import path from 'node:path';
 import { trackChild } from '../support/children.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
+
+/** Node's arguments for the server from the sources, through tsx. */
+export const fromSources = ['--import', 'tsx', 'src/server.ts'];
+/** Node's arguments for the server from the build, as `npm start` runs it; `npm run build` makes it. */
+export const fromBuild = ['dist/src/server.js'];
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -38,9 +43,9 @@ export async function freePort(): Promise<number> {
 }
 
 /** Spawns the server without waiting for it; `env` adds to the parent's environment. */
-export function spawnServer(port: number, env: Record<string, string>): ServerProcess {
+export function spawnServer(port: number, env: Record<string, string>, nodeArgs: readonly string[] = fromSources): ServerProcess {
   const child = trackChild(
-    spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    spawn(process.execPath, nodeArgs, {
       cwd: root,
       env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, HASH_CONCURRENCY: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -22,7 +22,7 @@ const stores: { name: string; rounds: number; options: () => Promise<{ options: 
     },
   },
   {
-    name: 'pouchdb-server',
+    name: 'express-pouchdb',
     rounds: Math.ceil(rounds / 3),
     options: async () => {
       const couch: CouchServer = await startCouchServer();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { runSpecFile } from '../literate/run.ts';
 import { startCouchServer, type CouchServer } from '../support/couch-server.ts';
 
-describe('storage/pouchdb over HTTP (pouchdb-server)', function () {
+describe('storage/pouchdb over HTTP (express-pouchdb)', function () {
   this.timeout(120_000);
   let couch: CouchServer;
   before(async () => {

@@ -1,4 +1,4 @@
-// The Storage contract, run against every adapter: memory, LevelDB on disk, and CouchDB over HTTP (pouchdb-server).
+// The Storage contract, run against every adapter: memory, LevelDB on disk, and CouchDB over HTTP (express-pouchdb).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';

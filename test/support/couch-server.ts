@@ -1,13 +1,17 @@
-// A CouchDB-compatible server (pouchdb-server) on a free local port, for tests of the HTTP adapter; it can be halted and resumed like an outage.
+// A CouchDB-compatible server (express-pouchdb, see couch-server-process.ts) on a free local port, for tests of the HTTP adapter; it can be halted and resumed like an outage.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { trackChild } from './children.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
+// It runs somewhere of its own, where `--import tsx` would not find tsx.
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -36,20 +40,19 @@ export interface CouchServer {
 
 export async function startCouchServer(options: CouchServerOptions = {}): Promise<CouchServer> {
   const port = await freePort();
-  // pouchdb-server writes config.json (its admins among it) and log.txt where it runs: somewhere of its
-  // own, not the repository, and the same place again on resume().
+  // It writes its log where it runs: somewhere of its own, not the repository, and the same place again on resume().
   const directory = await mkdtemp(path.join(os.tmpdir(), 'couch-server-'));
   const url = `http://127.0.0.1:${port}`;
-  const storageArguments = options.onDisk ? ['--dir', path.join(directory, 'data')] : ['--in-memory'];
+  const storageArguments = options.onDisk ? ['--dir', path.join(directory, 'data')] : [];
   let child: ChildProcess | undefined;
 
   const launch = async () => {
     const started = spawn(
       process.execPath,
-      [path.join(root, 'node_modules', 'pouchdb-server', 'bin', 'pouchdb-server'), ...storageArguments, '--port', String(port), '--host', '127.0.0.1', '--no-stdout-logs'],
+      ['--import', tsxLoader, path.join(root, 'test', 'support', 'couch-server-process.ts'), ...storageArguments, '--port', String(port)],
       { cwd: directory, stdio: ['ignore', 'ignore', 'pipe'] },
     );
-    child = trackChild(started, `pouchdb-server on port ${port}`);
+    child = trackChild(started, `CouchDB server on port ${port}`);
     let errors = '';
     started.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
     const deadline = Date.now() + 20_000;
@@ -61,7 +64,7 @@ export async function startCouchServer(options: CouchServerOptions = {}): Promis
       }
       if (started.exitCode !== null || Date.now() > deadline) {
         started.kill('SIGKILL');
-        throw new Error(`pouchdb-server did not start: ${errors}`);
+        throw new Error(`the CouchDB-compatible server did not start: ${errors}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
