@@ -1,6 +1,6 @@
 // The documents PouchStorage keeps, their ids, and small helpers shared by the files that read and write them.
 import { lastSegment, parentPath, rootPath } from '../tree/path.ts';
-import type { ChildCounts, IndexValue, ResourceRecord, SessionRecord, SharedRecord, SheetData, UniqueClaim } from './storage.ts';
+import type { ChildCounts, IndexValue, QueuedJob, ResourceRecord, SessionRecord, SharedRecord, SheetData, UniqueClaim } from './storage.ts';
 
 /**
  * Document layout. Ids are chosen so that every lookup is a key or a key range of _all_docs, which
@@ -13,7 +13,8 @@ import type { ChildCounts, IndexValue, ResourceRecord, SessionRecord, SharedReco
  * - a resource that is hidden or has a view permission of its own has a `guard:<path>` beside it, so
  *   that the guarded resources below a pool are one key range (what deep queries must check);
  * - a removed resource whose path must never be reused keeps its id, as a tombstone;
- * - a shared record (lockout counts, settings) is `record:<key>`.
+ * - a shared record (lockout counts, settings) is `record:<key>`;
+ * - a job of a durable queue is `job:<queue>:<id>`, so that a queue is one key range in id order.
  * `|` cannot occur in a child name, and no id starts with `_`, which CouchDB reserves.
  */
 export const highKey = '\ufff0';
@@ -29,6 +30,8 @@ export const countsKey = (parent: string) => `counts:${parent}`;
 export const sessionKey = (userPath: string, id: string) => `session:${userPath}|${id}`;
 export const sessionsRange = (userPath: string) => ({ startkey: `session:${userPath}|`, endkey: `session:${userPath}|${highKey}` });
 export const guardKey = (path: string) => `guard:${path}`;
+export const jobKey = (queue: string, id: string) => `job:${queue}:${id}`;
+export const jobsRange = (queue: string) => ({ startkey: jobKey(queue, ''), endkey: jobKey(queue, highKey) });
 /** Every key derived from a path, and from every path below it, starts with one of these followed by the path. */
 export const perPathPrefixes = ['counts:', 'counter:', 'session:', 'guard:'] as const;
 
@@ -70,12 +73,17 @@ interface RecordDoc {
   kind: 'record';
   record: SharedRecord;
 }
+/** A job of a durable queue, without its revision (the document's). */
+export interface JobDoc {
+  kind: 'job';
+  job: Omit<QueuedJob, 'revision'>;
+}
 /** What stays of a removed resource whose path is never given to another. */
 interface TombstoneDoc {
   kind: 'tombstone';
   path: string;
 }
-export type Doc = ResourceDoc | SessionDoc | UniqueDoc | CounterDoc | CountsDoc | GuardDoc | TombstoneDoc | RecordDoc;
+export type Doc = ResourceDoc | SessionDoc | UniqueDoc | CounterDoc | CountsDoc | GuardDoc | TombstoneDoc | RecordDoc | JobDoc;
 export type Db = PouchDB.Database<Doc>;
 
 export type StoredDoc = Doc & PouchDB.Core.IdMeta & PouchDB.Core.GetMeta;
