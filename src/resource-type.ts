@@ -37,9 +37,11 @@ export interface ResourceTypeDefinition {
   isOwnCreator?: boolean;
   /** Once removed, its path is never given to another resource: roles are granted to principals by path. */
   keepsPathWhenRemoved?: boolean;
+  /** An account people log in with: registering it may await activation by mail (src/model/pending-changes.ts). */
+  isAccount?: boolean;
 }
 
-type OptionalMembers = 'itemType' | 'namePrefix' | 'isOwnCreator' | 'keepsPathWhenRemoved';
+type OptionalMembers = 'itemType' | 'namePrefix' | 'isOwnCreator' | 'keepsPathWhenRemoved' | 'isAccount';
 
 export type ResourceType = Readonly<Required<Omit<ResourceTypeDefinition, OptionalMembers>>> &
   Readonly<Pick<ResourceTypeDefinition, OptionalMembers>> & {

@@ -11,7 +11,9 @@ import { AlreadyExistsError, RevisionConflictError, type ResourceRecord, type Sh
 import { childPath, counterName, parentPath, type PathCodec } from '../tree/path.ts';
 import { withDerivedFields } from './derived.ts';
 import { createReferenceResolver } from './references.ts';
-import { createUniqueValues } from './unique-values.ts';
+import type { MailLanguage } from '../mail/templates.ts';
+import type { PendingChanges, PendingWrite } from './pending-changes.ts';
+import type { UniqueValues } from './unique-values.ts';
 
 export const nameSheet = 'adhocracy_core.sheets.name.IName';
 
@@ -24,8 +26,11 @@ export interface UpdatedResources {
 }
 
 export interface ResourceService {
-  /** `client` is who asked (an address), for a fair share of password hashing. */
-  create(request: { pool: ResourceRecord; type: ResourceType; data: SheetData; principal: Principal; client?: string }): Promise<{
+  /**
+   * `client` is who asked (an address), for a fair share of password hashing; `language` the one of an
+   * account's mails (from Accept-Language).
+   */
+  create(request: { pool: ResourceRecord; type: ResourceType; data: SheetData; principal: Principal; client?: string; language?: MailLanguage }): Promise<{
     record: ResourceRecord;
     updated: UpdatedResources;
   }>;
@@ -38,6 +43,8 @@ export interface ResourceService {
     /** Carried on the security events the change logs (a password change). */
     requestId: string;
     client?: string;
+    /** Writes fields confirmed by mail at once: their confirmation is what asks. */
+    confirmed?: boolean;
   }): Promise<{ record: ResourceRecord; updated: UpdatedResources }>;
   /** The resource holding a unique value (a user by name or email), if any. */
   findByUnique(scope: string, value: string): Promise<ResourceRecord | undefined>;
@@ -51,6 +58,13 @@ export interface ResourceService {
 
 const maxWriteAttempts = 5;
 
+/** The ancestors of a path, nearest first: what a change below them makes stale. */
+export function ancestorsOf(path: string): string[] {
+  const ancestors: string[] = [];
+  for (let parent = parentPath(path); parent !== undefined; parent = parentPath(parent)) ancestors.push(parent);
+  return ancestors;
+}
+
 export function createResourceService(deps: {
   storage: Storage;
   registry: Registry;
@@ -58,21 +72,17 @@ export function createResourceService(deps: {
   sessions: Sessions;
   clock: Clock;
   codec: PathCodec;
+  unique: UniqueValues;
+  /** Accounts awaiting activation, and changes awaiting confirmation by mail. */
+  pending: PendingChanges;
   /** Security events (a password change) for the log. */
   onEvent: (event: string, fields: Record<string, unknown>) => void;
 }): ResourceService {
-  const { storage, registry, passwords, sessions, clock, codec, onEvent } = deps;
-  const unique = createUniqueValues({ storage, registry, clock });
+  const { storage, registry, passwords, sessions, clock, codec, unique, pending, onEvent } = deps;
   const references = createReferenceResolver({ storage, registry, codec });
 
   function storedSheets(type: ResourceType): Sheet[] {
     return registry.sheetsOf(type.id).filter((sheet) => sheet.computedFrom === undefined);
-  }
-
-  function ancestorsOf(path: string): string[] {
-    const ancestors: string[] = [];
-    for (let parent = parentPath(path); parent !== undefined; parent = parentPath(parent)) ancestors.push(parent);
-    return ancestors;
   }
 
   async function nameFor(
@@ -143,7 +153,7 @@ export function createResourceService(deps: {
       });
     },
 
-    async create({ pool, type, data, principal, client }) {
+    async create({ pool, type, data, principal, client, language = 'en' }) {
       const resolved = await references.resolve(data);
       const now = new Date(clock.now()).toISOString();
       for (;;) {
@@ -159,6 +169,7 @@ export function createResourceService(deps: {
           await claims.abandoned();
           throw error;
         }
+        const account = type.isAccount ? await pending.registering(path, language) : undefined;
         if (stored[metadataSheet]) {
           const creator = type.isOwnCreator ? path : (principal.userPath ?? null);
           Object.assign(stored[metadataSheet], {
@@ -167,16 +178,19 @@ export function createResourceService(deps: {
             item_creation_date: now,
             modified_by: principal.userPath ?? creator,
             modification_date: now,
+            ...(account?.hidden ? { hidden: true } : {}),
           });
         }
         try {
           const record = await storage.insertResource(withDerivedFields(registry, { path, contentType: type.id, data: stored }), counter ? { counter } : {});
+          await account?.committed();
           return {
             record,
             updated: { created: [path], modified: [pool.path], removed: [], changed_descendants: ancestorsOf(path) },
           };
         } catch (error) {
           await claims.abandoned();
+          await account?.abandoned();
           if (!(error instanceof AlreadyExistsError)) throw error;
           if (chosen) throw badRequest('body', `data.${nameSheet}.name`, `${name} is already taken in this pool`, 'name_taken');
           // A chosen name took the counter's next value: count on.
@@ -184,38 +198,80 @@ export function createResourceService(deps: {
       }
     },
 
-    async update({ resource, type, data, principal, requestId, client }) {
-      const checked = await passwords.hashIn(await references.resolve(data), client);
-      let current = resource;
-      for (let attempt = 1; ; attempt += 1) {
-        const next = withDerivedFields(registry, mergeChanges(current, checked, principal, new Date(clock.now()).toISOString()));
-        // Every attempt claims anew, after reading what it replaces: see UniqueValues.prepare.
-        const claims = await unique.prepare(type, current, next.data, resource.path);
-        try {
-          const record = await storage.replaceResource(next);
-          await claims.committed();
-          await endSessionsIfNeeded(current, record, principal, requestId);
-          return {
-            record,
-            updated: { created: [], modified: [resource.path], removed: [], changed_descendants: ancestorsOf(resource.path) },
-          };
-        } catch (error) {
-          if (!(error instanceof RevisionConflictError) || attempt >= maxWriteAttempts) {
-            await claims.abandoned();
-            if (error instanceof RevisionConflictError) throw conflict('data', 'The resource is being changed by others too often; try again');
-            throw error;
-          }
-          // Someone else wrote meanwhile: apply the same change on top of theirs.
-          const latest = await storage.readResource(resource.path);
-          if (!latest) {
-            await claims.abandoned();
-            throw conflict('path', 'The resource was removed while it was being changed');
-          }
-          current = latest;
-        }
+    async update({ resource, type, data, principal, requestId, client, confirmed = false }) {
+      const { held, applied } = confirmed ? { held: [], applied: data } : splitHeldChanges(resource, data);
+      const holds: PendingWrite[] = [];
+      try {
+        for (const change of held) holds.push(await pending.holdChange({ record: resource, ...change }));
+      } catch (error) {
+        await Promise.all(holds.map((hold) => hold.abandoned()));
+        throw error;
+      }
+      try {
+        const result = Object.keys(applied).length === 0 ? unchanged(resource) : await write(resource, type, applied, principal, requestId, client);
+        await Promise.all(holds.map((hold) => hold.committed()));
+        return result;
+      } catch (error) {
+        await Promise.all(holds.map((hold) => hold.abandoned()));
+        throw error;
       }
     },
   };
+
+  /** The fields confirmed by mail that change, held apart; the rest, applied at once. */
+  function splitHeldChanges(resource: ResourceRecord, data: SheetData) {
+    const held: { sheetId: string; fieldName: string; value: string }[] = [];
+    const applied: SheetData = {};
+    for (const [sheetId, fields] of Object.entries(data)) {
+      const kept: Record<string, unknown> = {};
+      for (const [fieldName, value] of Object.entries(fields)) {
+        const field = registry.sheets.get(sheetId)?.fields[fieldName];
+        if (field?.confirmedByMail && typeof value === 'string') {
+          if (value !== resource.data[sheetId]?.[fieldName]) held.push({ sheetId, fieldName, value });
+        } else {
+          kept[fieldName] = value;
+        }
+      }
+      if (Object.keys(kept).length > 0) applied[sheetId] = kept;
+    }
+    return { held, applied };
+  }
+
+  function unchanged(resource: ResourceRecord) {
+    return { record: resource, updated: { created: [], modified: [], removed: [], changed_descendants: [] } };
+  }
+
+  async function write(resource: ResourceRecord, type: ResourceType, data: SheetData, principal: Principal, requestId: string, client: string | undefined) {
+    const checked = await passwords.hashIn(await references.resolve(data), client);
+    let current = resource;
+    for (let attempt = 1; ; attempt += 1) {
+      const next = withDerivedFields(registry, mergeChanges(current, checked, principal, new Date(clock.now()).toISOString()));
+      // Every attempt claims anew, after reading what it replaces: see UniqueValues.prepare.
+      const claims = await unique.prepare(type, current, next.data, resource.path);
+      try {
+        const record = await storage.replaceResource(next);
+        await claims.committed();
+        await endSessionsIfNeeded(current, record, principal, requestId);
+        return {
+          record,
+          updated: { created: [], modified: [resource.path], removed: [], changed_descendants: ancestorsOf(resource.path) },
+        };
+      } catch (error) {
+        if (!(error instanceof RevisionConflictError) || attempt >= maxWriteAttempts) {
+          await claims.abandoned();
+          if (error instanceof RevisionConflictError) throw conflict('data', 'The resource is being changed by others too often; try again');
+          throw error;
+        }
+        // Someone else wrote meanwhile: apply the same change on top of theirs.
+        const latest = await storage.readResource(resource.path);
+        if (!latest) {
+          await claims.abandoned();
+          throw conflict('path', 'The resource was removed while it was being changed');
+        }
+        current = latest;
+      }
+    }
+  }
 }
 
 function mergeChanges(current: ResourceRecord, changes: SheetData, principal: Principal, now: string): ResourceRecord {

@@ -42,7 +42,21 @@ export interface ServerStep {
   env: Record<string, string>;
 }
 
-export type Step = RequestStep | ClockStep | ServerStep;
+/**
+ * What the mails sent so far to one address must be: `To` names the address, `Count` how many there
+ * are, every other header the newest one's (with `Link` and `Link-Path` for its first link), and the
+ * body, if given, its text.
+ */
+export interface MailStep {
+  kind: 'mail';
+  line: number;
+  to: string;
+  headers: Header[];
+  /** The text part as expected, with `...`; undefined when not checked. */
+  body: { text: string; line: number } | undefined;
+}
+
+export type Step = RequestStep | ClockStep | ServerStep | MailStep;
 
 export const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type Method = (typeof methods)[number];
@@ -116,6 +130,10 @@ export function parseSpec(markdown: string, file: string): Step[] {
         requirePendingAnswered(fence);
         steps.push(...parseClock(fence, file));
         break;
+      case 'mail':
+        requirePendingAnswered(fence);
+        steps.push(parseMail(fence, file));
+        break;
       case 'server':
         if (steps.some((step) => step.kind !== 'server') || pending) {
           throw new SpecError(file, fence.line, 'a server block must come before the first request or clock block');
@@ -178,6 +196,13 @@ function splitHeadersAndBody(lines: string[], firstLine: number, file: string): 
   if (start === -1) return { headers, body: undefined };
   const end = bodyLines.length - [...bodyLines].reverse().findIndex((line) => line.trim() !== '');
   return { headers, body: { text: bodyLines.slice(start, end).join('\n'), line: firstLine + index + 1 + start } };
+}
+
+function parseMail(fence: Fence, file: string): MailStep {
+  const { headers, body } = splitHeadersAndBody(fence.content, fence.line + 1, file);
+  const to = headers.find((header) => header.name.toLowerCase() === 'to');
+  if (!to) throw new SpecError(file, fence.line, 'a mail block needs a `To:` line naming the address whose mails it checks');
+  return { kind: 'mail', line: fence.line, to: to.value, headers: headers.filter((header) => header !== to), body };
 }
 
 const millisecondsPer: Readonly<Record<string, number>> = {

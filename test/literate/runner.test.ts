@@ -277,7 +277,7 @@ POST /login_username
 \`\`\`http-response
 200
 
-{"status": "success", "user_path": "{{anna}}", "user_token": "{{=anna_token}}"}
+{"status": "success", "user_path": "{{anna}}", "user_token": "{{=anna_token}}", ...}
 \`\`\`
 
 \`\`\`clock

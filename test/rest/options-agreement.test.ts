@@ -103,7 +103,8 @@ describe('rest/OPTIONS agrees with the verbs', function () {
       below.push((await t.http.post(new URL(top).pathname).set('X-User-Token', admin.token as string).send(creationBody(ids.basicPool)).expect(200)).body.path);
     }
     await t.http.put(new URL(hidden.body.path).pathname).set('X-User-Token', admin.token as string).send({ data: { [ids.metadata]: { hidden: true } } }).expect(200);
-    return ['/', '/principals/', '/principals/users/', '/principals/groups/', pool.body.path, group.body.path, self.path, ...below, restricted.body.path, hidden.body.path].map(
+    // The user last: `self` may delete its own account, which ends its token.
+    return ['/', '/principals/', '/principals/users/', '/principals/groups/', pool.body.path, group.body.path, ...below, restricted.body.path, hidden.body.path, self.path].map(
       (path: string) => new URL(path, 'http://localhost:6541').pathname,
     );
   }
