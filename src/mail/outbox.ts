@@ -7,6 +7,12 @@ import type { MailTransport, OutgoingMail } from './transport.ts';
 const queue = 'mail';
 /** Jobs taken per look at the queue. */
 const batchSize = 20;
+/**
+ * How long after storing a mail this process starts sending it: not in the request's own turn of the
+ * event loop, so that writing the mail (which differs by kind and by whether an account was found) never
+ * shows in the time of an answer.
+ */
+const startDelayMs = 50;
 /** The longest wait between two attempts. */
 const longestRetryMs = 6 * 3600 * 1000;
 
@@ -126,7 +132,7 @@ export function createOutbox(options: {
   return {
     async enqueue(job) {
       await storage.enqueueJob({ queue, id: newId(), payload: job, dueAt: clock.now() });
-      if (!closed) setImmediate(() => void run().catch(events.unavailable));
+      if (!closed) setTimeout(() => void run().catch(events.unavailable), startDelayMs).unref();
     },
 
     async deliverDue() {

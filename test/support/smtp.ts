@@ -15,6 +15,8 @@ export interface SmtpServer {
   received: ReceivedMail[];
   /** Connections that authenticated with the right credentials. */
   logins: number;
+  /** Messages taken in `hold` mode and never answered. */
+  held: number;
   mode: SmtpMode;
   /** Resolves once `count` mails have been received, or rejects after `timeoutMs`. */
   waitFor(count: number, timeoutMs?: number): Promise<void>;
@@ -24,7 +26,7 @@ export interface SmtpServer {
 export async function startSmtpServer(options: { user?: string; password?: string; port?: number } = {}): Promise<SmtpServer> {
   const user = options.user ?? 'mailer';
   const password = options.password ?? `smtp secret ${Math.random().toString(36).slice(2)}`;
-  const state = { mode: 'accept' as SmtpMode, logins: 0 };
+  const state = { mode: 'accept' as SmtpMode, logins: 0, held: 0 };
   const received: ReceivedMail[] = [];
   const server = new SMTPServer({
     // No TLS on loopback; authentication over plain text is allowed for that reason only.
@@ -45,7 +47,10 @@ export async function startSmtpServer(options: { user?: string; password?: strin
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         // Held: the client waits for an answer that never comes, as if the server hung after the data.
-        if (state.mode === 'hold') return;
+        if (state.mode === 'hold') {
+          state.held += 1;
+          return;
+        }
         parseMail(Buffer.concat(chunks.map((chunk) => new Uint8Array(chunk))), 'smtp').then(
           (mail) => {
             received.push(mail);
@@ -66,6 +71,9 @@ export async function startSmtpServer(options: { user?: string; password?: strin
     received,
     get logins() {
       return state.logins;
+    },
+    get held() {
+      return state.held;
     },
     get mode() {
       return state.mode;
