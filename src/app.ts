@@ -47,6 +47,8 @@ export interface AppOptions {
 export interface App {
   express: Express;
   services: Services;
+  /** What runs every SESSION_SWEEP_SECONDS, at once. */
+  sweep(): Promise<void>;
   /** Stops background work, writes what is pending and closes the database. */
   close(): Promise<void>;
 }
@@ -139,25 +141,30 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.use(createDispatcher(routes, services));
   app.use(createErrorHandler(log));
 
-  const sweeper = setInterval(() => {
-    sessions.sweep().then(
-      (deleted) => deleted > 0 && log.info('sessions_swept', { deleted }),
-      logFailure('session_sweep_failed'),
-    );
-    lockout.sweep().then(
-      (deleted) => deleted > 0 && log.info('lockout_counts_swept', { deleted }),
-      (error: unknown) => log.error('lockout_sweep_failed', describeError(error)),
-    );
-    accounts.sweep().then(
-      ({ accountsRemoved, holdsReleased }) => (accountsRemoved > 0 || holdsReleased > 0) && log.info('accounts_swept', { accounts_removed: accountsRemoved, holds_released: holdsReleased }),
-      logFailure('account_sweep_failed'),
-    );
-  }, config.sweepSeconds * 1000);
+  /** Deletes what expired: sessions, lockout and rate counts, accounts never activated, addresses held past their link. */
+  const sweep = async () => {
+    await Promise.all([
+      sessions.sweep().then(
+        (deleted) => deleted > 0 && log.info('sessions_swept', { deleted }),
+        logFailure('session_sweep_failed'),
+      ),
+      lockout.sweep().then(
+        (deleted) => deleted > 0 && log.info('lockout_counts_swept', { deleted }),
+        (error: unknown) => log.error('lockout_sweep_failed', describeError(error)),
+      ),
+      accounts.sweep().then(
+        ({ accountsRemoved, holdsReleased }) => (accountsRemoved > 0 || holdsReleased > 0) && log.info('accounts_swept', { accounts_removed: accountsRemoved, holds_released: holdsReleased }),
+        logFailure('account_sweep_failed'),
+      ),
+    ]);
+  };
+  const sweeper = setInterval(() => void sweep(), config.sweepSeconds * 1000);
   sweeper.unref();
 
   return {
     express: app,
     services,
+    sweep,
     async close() {
       clearInterval(sweeper);
       await outbox.close();

@@ -21,7 +21,7 @@ export interface PendingWrite {
 
 export interface PendingChanges {
   /** Before a new account is stored: whether it starts hidden, awaiting activation, and what follows its write. */
-  registering(path: string, language: MailLanguage): Promise<PendingWrite & { hidden: boolean }>;
+  registering(path: string, language: MailLanguage, options: { activated: boolean }): Promise<PendingWrite & { hidden: boolean }>;
   /**
    * A new value of a field confirmed by mail (an email address): claimed for the owner until the link
    * expires, so that nobody else takes it meanwhile (a 400 when somebody holds it), and mailed: a link to
@@ -42,8 +42,8 @@ export function createPendingChanges(deps: {
   const { storage, registry, clock, keys, unique, outbox, policy } = deps;
 
   return {
-    async registering(path, language) {
-      const awaiting = policy.activation === 'mail';
+    async registering(path, language, { activated }) {
+      const awaiting = policy.activation === 'mail' && !activated;
       // Written before the account: a crash between the two leaves a record the sweeper drops, never an account nobody can activate.
       if (awaiting) await keys.write('activation', path, {}, clock.now() + policy.activationDays * 24 * 3600 * 1000);
       return {

@@ -30,7 +30,16 @@ export interface ResourceService {
    * `client` is who asked (an address), for a fair share of password hashing; `language` the one of an
    * account's mails (from Accept-Language).
    */
-  create(request: { pool: ResourceRecord; type: ResourceType; data: SheetData; principal: Principal; client?: string; language?: MailLanguage }): Promise<{
+  create(request: {
+    pool: ResourceRecord;
+    type: ResourceType;
+    data: SheetData;
+    principal: Principal;
+    client?: string;
+    language?: MailLanguage;
+    /** An account whose address the operator configured (the first admin): it needs no activation. */
+    activated?: boolean;
+  }): Promise<{
     record: ResourceRecord;
     updated: UpdatedResources;
   }>;
@@ -153,7 +162,7 @@ export function createResourceService(deps: {
       });
     },
 
-    async create({ pool, type, data, principal, client, language = 'en' }) {
+    async create({ pool, type, data, principal, client, language = 'en', activated = false }) {
       const resolved = await references.resolve(data);
       const now = new Date(clock.now()).toISOString();
       for (;;) {
@@ -169,7 +178,7 @@ export function createResourceService(deps: {
           await claims.abandoned();
           throw error;
         }
-        const account = type.isAccount ? await pending.registering(path, language) : undefined;
+        const account = type.isAccount ? await pending.registering(path, language, { activated }) : undefined;
         if (stored[metadataSheet]) {
           const creator = type.isOwnCreator ? path : (principal.userPath ?? null);
           Object.assign(stored[metadataSheet], {

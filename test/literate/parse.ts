@@ -33,6 +33,8 @@ export interface ClockStep {
   kind: 'clock';
   line: number;
   milliseconds: number;
+  /** `sweep`: run at this point what the server runs every SESSION_SWEEP_SECONDS. */
+  sweep?: boolean;
 }
 
 /** Settings of the app a spec runs against, as environment variables of the server; before any request. */
@@ -231,9 +233,13 @@ function parseClock(fence: Fence, file: string): ClockStep[] {
   for (const [index, text] of fence.content.entries()) {
     const line = fence.line + 1 + index;
     if (text.trim() === '') continue;
+    if (text.trim() === 'sweep') {
+      steps.push({ kind: 'clock', line, milliseconds: 0, sweep: true });
+      continue;
+    }
     const [verb, ...words] = text.trim().split(/[\s,]+/).filter((word) => word !== 'and');
     if (verb !== 'advance' || words.length === 0 || words.length % 2 !== 0) {
-      throw new SpecError(file, line, `expected \`advance <number> <unit> [<number> <unit> ...]\`, found ${JSON.stringify(text.trim())}`);
+      throw new SpecError(file, line, `expected \`advance <number> <unit> [<number> <unit> ...]\` or \`sweep\`, found ${JSON.stringify(text.trim())}`);
     }
     let milliseconds = 0;
     for (let word = 0; word < words.length; word += 2) {

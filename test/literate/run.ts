@@ -37,6 +37,7 @@ export async function runSpecFile(file: string, options: { couchUrl?: string } =
       if (step.kind === 'server') continue;
       if (step.kind === 'clock') {
         test.clock.advance(step.milliseconds);
+        if (step.sweep) await test.app.sweep();
         continue;
       }
       if (step.kind === 'mail') {
