@@ -115,7 +115,7 @@ export interface SharedRecord {
   expiresAt?: number;
 }
 
-/** A task of a durable queue (a mail to send): stored before the request that made it answers, then taken by one process at a time. */
+/** A task of a durable queue: stored before the request that made it answers, then taken by one process at a time. */
 export interface QueuedJob {
   queue: string;
   /** Unique within its queue; due jobs are taken in id order. */

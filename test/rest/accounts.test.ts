@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { linkPath, mailsTo, readOutbox, type ReceivedMail } from '../support/mailbox.ts';
+import { findStoreViolations } from '../hardening/store-rules.ts';
 import { ids, registrationBody, startTestApp, type TestApp } from '../support/test-app.ts';
 
 describe('rest/accounts', function () {
@@ -258,6 +259,10 @@ describe('rest/accounts', function () {
         const taken = await t.http.post('/principals/users').send(registrationBody(name, `${name.replace(/\W/g, '')}x@example.org`)).expect(400);
         assert.equal(taken.body.errors[0].code, 'not_unique', name);
       }
+      // A second deleted account shares the placeholder; the store is sound all the same.
+      const bert = (await t.http.post('/login_username').send({ name: 'Bert', password: 'EckVocUbs3' }).expect(200)).body;
+      await t.http.delete(new URL(bert.user_path).pathname).set('X-User-Token', bert.user_token).set('X-User-Password', 'EckVocUbs3').expect(200);
+      assert.deepEqual(await findStoreViolations(t.app.services), []);
     });
 
     it('lets an admin delete any account without a password, and nobody else another\'s', async () => {
