@@ -22,6 +22,7 @@ export default defineSheet({
       createMandatory: true,
       lowercase: true,
       needsCurrentPassword: true,
+      confirmedByMail: true,
       unique: { scope: 'user-email', normalize: 'lowercase', description: 'The user login email is not unique' },
     },
     tzname: { valuetype: 'adhocracy_core.schema.TimeZoneName', default: 'UTC' },

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import { createLockout } from './auth/lockout.ts';
+import { createRateLimiter } from './auth/rate-limit.ts';
 import { createPasswordHasher } from './auth/password-hasher.ts';
 import { createPasswords } from './auth/passwords.ts';
 import { createSessions } from './auth/sessions.ts';
@@ -10,8 +11,17 @@ import { ensureAdmin, ensureInitialTree, migrateUniqueKeys, usersPoolPath } from
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { describeError, silentLogger, type Logger } from './log.ts';
+import { createOutbox, type OutboxEvents } from './mail/outbox.ts';
+import { loadMailTemplates } from './mail/templates.ts';
+import { createMailTransport } from './mail/transport.ts';
+import { createAccountDeletion } from './model/account-deletion.ts';
+import { createAccountKeys } from './model/account-keys.ts';
+import { createAccountMails } from './model/account-mails.ts';
+import { createAccounts } from './model/accounts.ts';
 import { createLogin } from './model/login.ts';
+import { createPendingChanges } from './model/pending-changes.ts';
 import { createResourceService } from './model/resources.ts';
+import { createUniqueValues } from './model/unique-values.ts';
 import { createRegistry, loadSheets } from './registry.ts';
 import { builtinResourceTypes } from './resources/index.ts';
 import { createCors } from './rest/cors.ts';
@@ -38,6 +48,8 @@ export interface AppOptions {
 export interface App {
   express: Express;
   services: Services;
+  /** What runs every SESSION_SWEEP_SECONDS, at once. */
+  sweep(): Promise<void>;
   /** Stops background work, writes what is pending and closes the database. */
   close(): Promise<void>;
 }
@@ -76,26 +88,48 @@ export async function createApp(options: AppOptions): Promise<App> {
   const onEvent = (event: string, fields: Record<string, unknown>) => log.info(event, fields);
   const passwords = createPasswords(registry, hasher);
   const lockout = createLockout(config.lockout, clock, storage);
-  const resources = createResourceService({ storage, registry, passwords, sessions, clock, codec, onEvent });
-  const login = createLogin({
-    resources,
+  const unique = createUniqueValues({ storage, registry, clock });
+  const keys = createAccountKeys({ storage, clock, usersPool: usersPoolPath });
+  // Mails wait in the store; without SMTP_URL they are written to files a developer (or a test) reads.
+  const outboxDirectory = path.resolve(config.dataDir, 'outbox');
+  const compose = createAccountMails({
     storage,
-    passwords,
-    hasher,
-    sessions,
-    lockout,
-    onEvent,
+    clock,
+    keys,
+    unique,
+    templates: loadMailTemplates(),
+    policy: config.accounts,
+    frontendUrl: config.mail.frontendUrl,
   });
-  const services: Services = { config, registry, storage, codec, clock, log, hasher, passwords, sessions, resources, login };
+  const outbox = createOutbox({
+    storage,
+    clock,
+    transport: createMailTransport({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, outboxDirectory }),
+    compose,
+    policy: config.mail,
+    events: mailEvents(log, config.mail.smtpUrl, outboxDirectory, logFailure('mail_queue_failed')),
+    host: config.mail.from.replace(/^.*@/, '').replace(/>$/, ''),
+  });
+  const pending = createPendingChanges({ storage, registry, clock, keys, unique, outbox, policy: config.accounts });
+  const resources = createResourceService({ storage, registry, passwords, sessions, clock, codec, unique, pending, onEvent });
+  const login = createLogin({ resources, storage, passwords, hasher, sessions, lockout, keys, onEvent });
+  const limiter = createRateLimiter(storage, clock);
+  const accounts = createAccounts({ storage, registry, clock, keys, unique, resources, sessions, passwords, limiter, outbox, policy: config.accounts });
+  const accountDeletion = createAccountDeletion({ storage, registry, clock, unique, sessions, keys, usersPool: usersPoolPath });
+  const services: Services = { config, registry, storage, codec, clock, log, hasher, passwords, sessions, resources, login, accounts, accountDeletion, outbox };
 
   try {
     await ensureInitialTree(storage, registry, new Date(clock.now()).toISOString());
+    if (!(await accountDeletion.reservePlaceholder()).reserved) log.warn('deleted_account_name_taken', {});
     if (config.admin) await ensureAdmin({ admin: config.admin, storage, registry, resources, log, passwordPolicy: config.password });
   } catch (error) {
     await hasher.close();
     await storage.close();
     throw error;
   }
+  // Mails stored before a restart (or by other processes) go out now, and whenever the queue is looked at.
+  outbox.start();
+  void outbox.deliverDue().catch(logFailure('mail_queue_failed'));
 
   // Over CouchDB, what a stopped process left of a transaction is rolled back or finished; readers see
   // each transaction whole or not at all meanwhile.
@@ -118,29 +152,52 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.use(createDispatcher(routes, services));
   app.use(createErrorHandler(log));
 
-  const sweeper = setInterval(() => {
-    sessions.sweep().then(
-      (deleted) => deleted > 0 && log.info('sessions_swept', { deleted }),
-      logFailure('session_sweep_failed'),
-    );
-    lockout.sweep().then(
-      (deleted) => deleted > 0 && log.info('lockout_counts_swept', { deleted }),
-      (error: unknown) => log.error('lockout_sweep_failed', describeError(error)),
-    );
-    finishTransactions();
-  }, config.sweepSeconds * 1000);
+  /** Deletes what expired: sessions, lockout and rate counts, accounts never activated, addresses held past
+   * their link; finishes what stopped processes left of transactions. */
+  const sweep = async () => {
+    await Promise.all([
+      sessions.sweep().then(
+        (deleted) => deleted > 0 && log.info('sessions_swept', { deleted }),
+        logFailure('session_sweep_failed'),
+      ),
+      lockout.sweep().then(
+        (deleted) => deleted > 0 && log.info('lockout_counts_swept', { deleted }),
+        (error: unknown) => log.error('lockout_sweep_failed', describeError(error)),
+      ),
+      accounts.sweep().then(
+        ({ accountsRemoved, holdsReleased }) => (accountsRemoved > 0 || holdsReleased > 0) && log.info('accounts_swept', { accounts_removed: accountsRemoved, holds_released: holdsReleased }),
+        logFailure('account_sweep_failed'),
+      ),
+      finishTransactions(),
+    ]);
+  };
+  const sweeper = setInterval(() => void sweep(), config.sweepSeconds * 1000);
   sweeper.unref();
 
   return {
     express: app,
     services,
+    sweep,
     async close() {
       clearInterval(sweeper);
+      await outbox.close();
       await migration;
       await finishing;
       await sessions.flush();
       await hasher.close();
       await storage.close();
     },
+  };
+}
+
+/** The outbox's log lines: each mail sent or written (naming the file), each failure, each one given up; never the SMTP credentials. */
+function mailEvents(log: Logger, smtpUrl: string | undefined, outboxDirectory: string, onUnavailable: (error: unknown) => void): OutboxEvents {
+  const password = smtpUrl ? new URL(smtpUrl).password : '';
+  const scrub = (text: string) => (password ? text.split(password).join('***').split(decodeURIComponent(password)).join('***') : text);
+  return {
+    sent: ({ where, ...fields }) => log.info(smtpUrl ? 'mail_sent' : 'mail_written', smtpUrl ? fields : { ...fields, file: path.join(outboxDirectory, where) }),
+    failed: ({ error, ...fields }) => log.warn('mail_failed', { ...fields, error: scrub(error) }),
+    parked: ({ error, ...fields }) => log.error('mail_given_up', { ...fields, error: scrub(error) }),
+    unavailable: onUnavailable,
   };
 }

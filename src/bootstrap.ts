@@ -116,7 +116,7 @@ export async function ensureAdmin(options: {
     },
   });
   try {
-    const { record } = await resources.create({ pool, type: userType, data, principal: anonymous });
+    const { record } = await resources.create({ pool, type: userType, data, principal: anonymous, activated: true });
     log.info('admin_created', { account: record.path });
   } catch (error) {
     if (!(error instanceof ApiError && error.errors.every((detail) => detail.code === 'not_unique'))) throw error;

@@ -35,6 +35,36 @@ export interface Config {
   requestTimeoutSeconds: number;
   /** How many stored resources the pool queries of one request may read, for users and anonymous callers. */
   queryScanLimit: { user: number; anonymous: number };
+  mail: MailConfig;
+  accounts: AccountPolicy;
+}
+
+export interface MailConfig {
+  /** `smtp://user:pass@host:port` or `smtps://…`; without it, mails are written as .eml files to <dataDir>/outbox/. Never printed. */
+  smtpUrl: string | undefined;
+  /** The sender of every mail. */
+  from: string;
+  /** Base of every link in a mail (the frontend owns those pages), without a trailing slash. */
+  frontendUrl: string;
+  /** How long a process may take to send one mail before another may try it. */
+  leaseSeconds: number;
+  /** The wait after the first failed attempt; it doubles after each further one, up to six hours. */
+  retrySeconds: number;
+  /** Attempts before a mail is set aside, logged and kept. */
+  maxAttempts: number;
+  /** How often each process looks for mails that are due (it looks at once after storing one). */
+  pollSeconds: number;
+}
+
+export interface AccountPolicy {
+  /** `mail`: a registered user is hidden until it follows the link mailed to it. */
+  activation: 'none' | 'mail';
+  activationDays: number;
+  passwordResetMinutes: number;
+  emailChangeHours: number;
+  /** Password reset requests per hour from one client address, and for one email address. */
+  resetRequestsPerAddress: number;
+  resetRequestsPerEmail: number;
 }
 
 export class ConfigError extends Error {
@@ -101,7 +131,54 @@ export function readConfig(env: Env = process.env): Config {
     admin: adminSettings.length === 3 ? { name: adminName!, email: adminEmail!, password: adminPassword! } : undefined,
     requestTimeoutSeconds: integer(env, 'REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
     queryScanLimit: { user: queryScanLimit, anonymous: queryScanLimitAnonymous },
+    mail: {
+      smtpUrl: env.SMTP_URL ? smtpUrl(env.SMTP_URL) : undefined,
+      from: mailAddress(env, 'MAIL_FROM', `noreply@${new URL(publicUrl).hostname}`),
+      frontendUrl: url(env, 'FRONTEND_URL', publicUrl),
+      leaseSeconds: integer(env, 'MAIL_LEASE_SECONDS', 600, 1, 86400),
+      retrySeconds: integer(env, 'MAIL_RETRY_SECONDS', 60, 1, 86400),
+      maxAttempts: integer(env, 'MAIL_MAX_ATTEMPTS', 10, 1, 1000),
+      pollSeconds: integer(env, 'MAIL_POLL_SECONDS', 10, 1, 3600),
+    },
+    accounts: {
+      activation: oneOf(env, 'ACCOUNT_ACTIVATION', ['none', 'mail'] as const, 'none'),
+      activationDays: integer(env, 'ACTIVATION_DAYS', 7, 1, 365),
+      passwordResetMinutes: integer(env, 'PASSWORD_RESET_MINUTES', 60, 1, 7 * 24 * 60),
+      emailChangeHours: integer(env, 'EMAIL_CHANGE_HOURS', 48, 1, 30 * 24),
+      resetRequestsPerAddress: integer(env, 'RESET_REQUESTS_PER_ADDRESS', 20, 1, 1_000_000),
+      resetRequestsPerEmail: integer(env, 'RESET_REQUESTS_PER_EMAIL', 3, 1, 1_000_000),
+    },
   };
+}
+
+function oneOf<const T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, not ${JSON.stringify(raw)}`);
+  return raw as T;
+}
+
+/** An SMTP server's URL; it holds a password, so no message quotes it. */
+function smtpUrl(raw: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError('SMTP_URL must be a URL such as smtp://user:password@host:587 (the value given is not shown)');
+  }
+  if ((parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') || parsed.hostname === '') {
+    throw new ConfigError('SMTP_URL must start with smtp:// or smtps:// and name a host (the value given is not shown)');
+  }
+  return raw;
+}
+
+/** `name@host` or `Display Name <name@host>`. */
+function mailAddress(env: Env, name: string, fallback: string): string {
+  const raw = env[name] || fallback;
+  if (!/^([^<>\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/.test(raw.trim())) {
+    throw new ConfigError(`${name} must be an address such as noreply@example.org or "Example <noreply@example.org>", not ${JSON.stringify(raw)}`);
+  }
+  return raw.trim();
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

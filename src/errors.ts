@@ -103,8 +103,9 @@ export const unavailable = (description: string, retryAfterSeconds: number) =>
 
 export const invalidToken = () => badRequest('header', userTokenHeader, 'Invalid user token', 'invalid_token');
 
-export const currentPasswordRequired = (fields: readonly string[]) =>
-  badRequest('header', userPasswordHeader, `Changing ${fields.join(', ')} needs your current password in ${userPasswordHeader}`, 'password_required');
+/** `action` as people read it: `Changing password`, `Deleting the account`. */
+export const currentPasswordRequired = (action: string) =>
+  badRequest('header', userPasswordHeader, `${action} needs your current password in ${userPasswordHeader}`, 'password_required');
 
 export const currentPasswordWrong = () => badRequest('header', userPasswordHeader, `The password in ${userPasswordHeader} is wrong`, 'wrong_password');
 
@@ -126,3 +127,21 @@ export const tooManyAttempts = (of: 'login' | 'current-password', retryAfterSeco
 
 export const wrongCredentials = () =>
   badRequest('body', 'password', "User doesn't exist or password is wrong", 'wrong_credentials');
+
+/** A link's path posted back that does not have the form of its kind (Adhocracy 3's wording). */
+export const linkPathMalformed = () => badRequest('body', 'path', 'String does not match expected pattern', 'invalid_path');
+
+/** A link's path whose key is unknown, used, superseded or expired: which of these is not told (Adhocracy 3's wording). */
+export const linkPathUnknown = (kind: 'activation' | 'password reset' | 'email confirmation') =>
+  badRequest('body', 'path', `Unknown or expired ${kind} path`, 'unknown_path');
+
+/** Answered only to whoever gave the right password (Adhocracy 3's wording); `name` is the login member used. */
+export const accountNotActivated = (name: string) => badRequest('body', name, 'User account not yet activated', 'not_activated');
+
+export const tooManyRequests = (name: string, retryAfterSeconds: number) =>
+  new ApiError(
+    429,
+    [{ location: 'body', name, description: `Too many requests; try again in ${retryAfterSeconds} seconds`, code: 'too_many_requests' }],
+    {},
+    { 'Retry-After': String(retryAfterSeconds) },
+  );

@@ -41,9 +41,11 @@ export interface ResourceTypeDefinition {
   services?: Readonly<Record<string, string>>;
   /** For item versions: a version may follow one that is not the newest, so that the item has several heads. */
   isForkable?: boolean;
+  /** An account people log in with: registering it may await activation by mail (src/model/pending-changes.ts). */
+  isAccount?: boolean;
 }
 
-type OptionalMembers = 'itemType' | 'namePrefix' | 'isOwnCreator' | 'keepsPathWhenRemoved' | 'services' | 'isForkable';
+type OptionalMembers = 'itemType' | 'namePrefix' | 'isOwnCreator' | 'keepsPathWhenRemoved' | 'services' | 'isForkable' | 'isAccount';
 
 export type ResourceType = Readonly<Required<Omit<ResourceTypeDefinition, OptionalMembers>>> &
   Readonly<Pick<ResourceTypeDefinition, OptionalMembers>> & {

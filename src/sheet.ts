@@ -87,6 +87,11 @@ export interface FieldDefinition {
   needsCurrentPassword?: boolean;
   /** Lower-cased before validation and storage. */
   lowercase?: boolean;
+  /**
+   * A change takes effect only once confirmed through a link mailed to the new value (an email address):
+   * until then the new value is held for the resource, and the old one stays (src/model/pending-changes.ts).
+   */
+  confirmedByMail?: boolean;
   /** Filterable and sortable in pool queries, through an index of the store. */
   indexed?: boolean;
   /**

@@ -49,6 +49,18 @@ describe('architecture', () => {
     }
   });
 
+  it('keeps mail/ below the model: it imports neither express, rest/, auth/ nor model/', () => {
+    assert.deepEqual(
+      violations('src/mail/', (target) => target === 'express' || ['src/rest/', 'src/auth/', 'src/model/'].some((folder) => target.startsWith(folder))),
+      [],
+    );
+  });
+
+  it('keeps storage free of what its queues and records are for', () => {
+    const offenders = files.filter((file) => file.startsWith('src/storage/') && /\bmail|nodemailer|smtp/i.test(readFileSync(path.join(root, file), 'utf8')));
+    assert.deepEqual(offenders, []);
+  });
+
   it('keeps individual sheets out of src/', () => {
     assert.deepEqual(violations('src/', (target) => target.startsWith('sheets/')), []);
   });

@@ -1,8 +1,8 @@
 // Guessing passwords: failures lock an address out of an account, or out of all, and throttle an account; counted in the shared store.
-import { createHmac, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.ts';
 import type { SharedRecord, Storage } from '../storage/storage.ts';
+import { createKeyedHash } from './keyed-hash.ts';
 
 export interface LockoutPolicy {
   /** Failures from one address at one account before that address is locked out of that account. */
@@ -72,17 +72,8 @@ function countOf(record: SharedRecord | undefined): FailureCount {
 
 export function createLockout(policy: LockoutPolicy, clock: Clock, storage: Storage): Lockout {
   const locks = new LRUCache<string, number>({ max: policy.trackedKeys });
-  let secret: Promise<string> | undefined;
-
-  /** Addresses and accounts are kept only as keyed hashes; the key is made once per store. */
-  async function keyOf(kind: string, ...parts: string[]): Promise<string> {
-    secret ??= storage
-      .updateRecord('settings:lockout-key', (current) => current ?? { value: randomBytes(32).toString('base64url') })
-      .then((record) => String(record?.value));
-    const hmac = createHmac('sha256', await secret);
-    for (const part of parts) hmac.update(part).update('\0');
-    return `${prefix}${kind}:${hmac.digest('base64url').slice(0, 32)}`;
-  }
+  /** Addresses and accounts are kept only as keyed hashes. */
+  const keyOf = createKeyedHash(storage, 'settings:lockout-key', prefix);
 
   const lockSeconds = (beyond: number) => Math.min(policy.baseLockSeconds * 2 ** Math.min(beyond, 30), policy.maxLockSeconds);
   const expiry = (count: FailureCount, now: number) => Math.max(count.lockedUntil, now) + forgetAfterMilliseconds;

@@ -36,6 +36,8 @@ export interface Passwords {
   hashIn(data: SheetData, client?: string): Promise<SheetData>;
   /** The record with its password hash replaced and its credential id kept (a rehash). */
   withHash(record: ResourceRecord, hash: string): ResourceRecord;
+  /** Where a type keeps its password, if it has one. */
+  fieldOf(contentType: string): { sheetId: string; fieldName: string } | undefined;
 }
 
 export function createPasswords(registry: Registry, hasher: PasswordHasher): Passwords {
@@ -82,6 +84,8 @@ export function createPasswords(registry: Registry, hasher: PasswordHasher): Pas
       }
       return hashed;
     },
+
+    fieldOf: (contentType) => fieldByType.get(contentType),
 
     withHash(record, hash) {
       const field = fieldByType.get(record.contentType);

@@ -33,6 +33,17 @@ export interface SessionView {
   createdAt: number;
   lastUsedAt: number;
   client: string;
+  /** When it dies unless used before (never after expiresAt), and when it dies however busy; milliseconds since the epoch. */
+  idleExpiresAt: number;
+  expiresAt: number;
+}
+
+/** A new token, handed out once, with its session and when it expires. */
+export interface IssuedToken {
+  token: string;
+  session: SessionRecord;
+  idleExpiresAt: number;
+  expiresAt: number;
 }
 
 interface CachedSession {
@@ -47,10 +58,12 @@ interface CachedSession {
 
 export interface Sessions {
   /** Starts a session bound to a credential; the token is returned here once and never stored. */
-  open(userPath: string, client: string, credential: string): Promise<{ token: string; session: SessionRecord }>;
+  open(userPath: string, client: string, credential: string): Promise<IssuedToken>;
   /** Resolves a token to its user, or throws the `Invalid user token` error. */
   authenticate(token: string): Promise<Authenticated>;
   list(userPath: string): Promise<SessionView[]>;
+  /** One live session, as it stands after the request that asks (which used it). */
+  describe(userPath: string, sessionId: string): Promise<SessionView | undefined>;
   /** Ends one session; false if there was none. */
   revoke(userPath: string, sessionId: string): Promise<boolean>;
   /** Ends every session of a user except one (the caller's own, after a password change). */
@@ -85,6 +98,14 @@ export function createSessions(options: {
 
   const isAlive = (session: SessionRecord, now: number) =>
     now - session.lastUsedAt <= policy.idleSeconds * 1000 && now - session.createdAt <= policy.maxAgeSeconds * 1000;
+
+  /** The last moments it is alive: either limit, checked as isAlive checks them. */
+  function expiryOf(session: Pick<SessionRecord, 'createdAt' | 'lastUsedAt'>): { idleExpiresAt: number; expiresAt: number } {
+    const expiresAt = session.createdAt + policy.maxAgeSeconds * 1000;
+    return { idleExpiresAt: Math.min(session.lastUsedAt + policy.idleSeconds * 1000, expiresAt), expiresAt };
+  }
+
+  const viewOf = ({ id, createdAt, lastUsedAt, client }: SessionRecord): SessionView => ({ id, createdAt, lastUsedAt, client, ...expiryOf({ createdAt, lastUsedAt }) });
 
   function touchLater(entry: CachedSession, now: number): void {
     entry.writtenAt = now;
@@ -149,7 +170,7 @@ export function createSessions(options: {
       await storage.insertSession(session);
       cache.set(cacheKey(userPath, session.id), { record: session, secretDigest, verifiedAt: now, writtenAt: now });
       await endLeastRecentlyUsed(userPath, session.id);
-      return { token: `${lastSegment(userPath)}.${session.id}.${secret}`, session };
+      return { token: `${lastSegment(userPath)}.${session.id}.${secret}`, session, ...expiryOf(session) };
     },
 
     async authenticate(token) {
@@ -178,7 +199,13 @@ export function createSessions(options: {
           return { ...session, lastUsedAt: Math.max(session.lastUsedAt, cached?.record.lastUsedAt ?? 0) };
         })
         .filter((session) => isAlive(session, now))
-        .map(({ id, createdAt, lastUsedAt, client }) => ({ id, createdAt, lastUsedAt, client }));
+        .map(viewOf);
+    },
+
+    async describe(userPath, sessionId) {
+      const now = clock.now();
+      const entry = await lookup(userPath, sessionId, now);
+      return entry && isAlive(entry.record, now) ? viewOf(entry.record) : undefined;
     },
 
     async revoke(userPath, sessionId) {

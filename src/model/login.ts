@@ -3,8 +3,9 @@ import type { Lockout } from '../auth/lockout.ts';
 import type { PasswordHasher } from '../auth/password-hasher.ts';
 import type { Passwords } from '../auth/passwords.ts';
 import type { Principal } from '../auth/permissions.ts';
-import type { Sessions } from '../auth/sessions.ts';
-import { currentPasswordRequired, currentPasswordWrong, tooManyAttempts, wrongCredentials } from '../errors.ts';
+import type { IssuedToken, Sessions } from '../auth/sessions.ts';
+import { accountNotActivated, currentPasswordRequired, currentPasswordWrong, tooManyAttempts, wrongCredentials } from '../errors.ts';
+import type { AccountKeys } from './account-keys.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { ResourceService } from './resources.ts';
 
@@ -22,13 +23,16 @@ export interface LoginAttempt {
 }
 
 export interface Login {
-  /** Answers the user's path and a new token, or the one error for every kind of failure. */
-  logIn(attempt: LoginAttempt): Promise<{ userPath: string; token: string }>;
   /**
-   * Checks the caller's current password before a change that needs it (`fields` names what is
-   * changed); a missing or wrong one is a 400 naming where it is expected.
+   * Answers the user's path and a new token, or the one error for every kind of failure; an account
+   * awaiting activation is told so, but only to whoever gave its password.
    */
-  confirmPassword(request: { principal: Principal; password: string | undefined; fields: readonly string[]; address: string; requestId: string }): Promise<void>;
+  logIn(attempt: LoginAttempt): Promise<{ userPath: string; issued: IssuedToken }>;
+  /**
+   * Checks the caller's current password before a change that needs it (`action` says what it does, as
+   * `Changing password`); a missing or wrong one is a 400 naming where it is expected.
+   */
+  confirmPassword(request: { principal: Principal; password: string | undefined; action: string; address: string; requestId: string }): Promise<void>;
 }
 
 export function createLogin(deps: {
@@ -38,9 +42,10 @@ export function createLogin(deps: {
   hasher: PasswordHasher;
   sessions: Sessions;
   lockout: Lockout;
+  keys: Pick<AccountKeys, 'isAwaitingActivation'>;
   onEvent: (event: string, fields: Record<string, unknown>) => void;
 }): Login {
-  const { resources, storage, passwords, hasher, sessions, lockout, onEvent } = deps;
+  const { resources, storage, passwords, hasher, sessions, lockout, keys, onEvent } = deps;
   return {
     async logIn(attempt) {
       const user = await resources.findByUnique(attempt.by === 'name' ? userNameScope : userEmailScope, attempt.login);
@@ -73,6 +78,11 @@ export function createLogin(deps: {
       // The password verified must still be the user's, and the user still one who may log in: either
       // may have changed while the hash was checked.
       const now = await storage.readResource(user.path);
+      if (now && passwords.storedOf(now)?.credential === stored.credential && (await keys.isAwaitingActivation(now))) {
+        await ticket.succeeded();
+        onEvent('login_refused', { ...event, reason: 'not_activated' });
+        throw accountNotActivated(attempt.by);
+      }
       if (!now || now.hidden || passwords.storedOf(now)?.credential !== stored.credential) {
         await ticket.withdrawn();
         onEvent('login_refused', { ...event, reason: !now || now.hidden ? 'hidden' : 'password_changed' });
@@ -80,13 +90,13 @@ export function createLogin(deps: {
       }
       await ticket.succeeded();
       if (hasher.needsRehash(stored.hash)) await resources.replacePasswordHash(user.path, stored.hash, await hasher.hash(attempt.password, attempt.address));
-      const { token, session } = await sessions.open(user.path, attempt.client, stored.credential);
-      onEvent('login', { ...event, session: session.id });
-      return { userPath: user.path, token };
+      const issued = await sessions.open(user.path, attempt.client, stored.credential);
+      onEvent('login', { ...event, session: issued.session.id });
+      return { userPath: user.path, issued };
     },
 
-    async confirmPassword({ principal, password, fields, address, requestId }) {
-      if (password === undefined || password === '') throw currentPasswordRequired(fields);
+    async confirmPassword({ principal, password, action, address, requestId }) {
+      if (password === undefined || password === '') throw currentPasswordRequired(action);
       const caller = principal.userPath === undefined ? undefined : await storage.readResource(principal.userPath);
       const stored = caller ? passwords.storedOf(caller) : undefined;
       if (!caller || stored === undefined) throw currentPasswordWrong();

@@ -11,8 +11,10 @@ import { AlreadyExistsError, RevisionConflictError, type ResourceRecord, type Sh
 import { childPath, counterName, parentPath, type PathCodec } from '../tree/path.ts';
 import { withDerivedFields } from './derived.ts';
 import { createReferenceResolver } from './references.ts';
+import type { MailLanguage } from '../mail/templates.ts';
+import type { PendingChanges } from './pending-changes.ts';
 import { Staging } from './staging.ts';
-import { createUniqueValues } from './unique-values.ts';
+import type { UniqueValues } from './unique-values.ts';
 import { createVersions } from './versions.ts';
 
 export const nameSheet = 'adhocracy_core.sheets.name.IName';
@@ -42,6 +44,10 @@ export interface CreateRequest {
   client?: string;
   /** For a new version: the versions whose subtree its auto-updates stay in (Adhocracy's root_versions). */
   rootVersions?: readonly string[];
+  /** For an account: the language of its mails (from the registration's Accept-Language). */
+  language?: MailLanguage;
+  /** An account whose address the operator configured (the first admin): it needs no activation. */
+  activated?: boolean;
 }
 
 export interface UpdateRequest {
@@ -52,6 +58,8 @@ export interface UpdateRequest {
   /** Carried on the security events the change logs (a password change). */
   requestId: string;
   client?: string;
+  /** Writes fields confirmed by mail at once: their confirmation is what asks. */
+  confirmed?: boolean;
 }
 
 export interface ResourceService {
@@ -75,6 +83,13 @@ export interface ResourceService {
 
 const maxWriteAttempts = 5;
 
+/** The ancestors of a path, nearest first: what a change below them makes stale. */
+export function ancestorsOf(path: string): string[] {
+  const ancestors: string[] = [];
+  for (let parent = parentPath(path); parent !== undefined; parent = parentPath(parent)) ancestors.push(parent);
+  return ancestors;
+}
+
 export function createResourceService(deps: {
   storage: Storage;
   registry: Registry;
@@ -82,18 +97,21 @@ export function createResourceService(deps: {
   sessions: Sessions;
   clock: Clock;
   codec: PathCodec;
+  unique: UniqueValues;
+  /** Accounts awaiting activation, and changes awaiting confirmation by mail. */
+  pending: PendingChanges;
   /** Security events (a password change) for the log. */
   onEvent: (event: string, fields: Record<string, unknown>) => void;
 }): ResourceService {
-  const { storage, registry, passwords, sessions, clock, codec, onEvent } = deps;
-  const unique = createUniqueValues({ storage, registry, clock });
+  const { storage, registry, passwords, sessions, clock, codec, unique, pending, onEvent } = deps;
   const references = createReferenceResolver({ storage, registry, codec });
 
   function storedSheets(type: ResourceType): Sheet[] {
     return registry.sheetsOf(type.id).filter((sheet) => sheet.computedFrom === undefined);
   }
 
-  function newRecord(type: ResourceType, path: string, data: SheetData, principal: Principal, now: string): ResourceRecord {
+  /** `hidden`: an account awaiting activation, hidden until then. */
+  function newRecord(type: ResourceType, path: string, data: SheetData, principal: Principal, now: string, hidden = false): ResourceRecord {
     const stored: SheetData = {};
     for (const sheet of storedSheets(type)) stored[sheet.id] = { ...defaultsOf(sheet), ...data[sheet.id] };
     if (stored[metadataSheet]) {
@@ -104,6 +122,7 @@ export function createResourceService(deps: {
         item_creation_date: now,
         modified_by: principal.userPath ?? creator,
         modification_date: now,
+        ...(hidden ? { hidden: true } : {}),
       });
     }
     return withDerivedFields(registry, { path, contentType: type.id, data: stored });
@@ -111,12 +130,6 @@ export function createResourceService(deps: {
 
   const versions = createVersions({ registry, storage, unique, newRecord });
   const begin = () => new Staging(storage, new Date(clock.now()).toISOString());
-
-  function ancestorsOf(path: string): string[] {
-    const ancestors: string[] = [];
-    for (let parent = parentPath(path); parent !== undefined; parent = parentPath(parent)) ancestors.push(parent);
-    return ancestors;
-  }
 
   async function nameFor(
     pool: ResourceRecord,
@@ -167,7 +180,10 @@ export function createResourceService(deps: {
     if (chosen && (await st.read(path))) throw badRequest('body', `data.${nameSheet}.name`, `${name} is already taken in this pool`, 'name_taken');
     // Claimed before hashing, so that a duplicate registration is refused before it costs a hash.
     st.hold(await unique.prepare(type, undefined, resolved, path));
-    const record = newRecord(type, path, await passwords.hashIn(resolved, client), principal, st.now);
+    const hashed = await passwords.hashIn(resolved, client);
+    const account = type.isAccount ? await pending.registering(path, request.language ?? 'en', { activated: request.activated ?? false }) : undefined;
+    if (account) st.hold(account);
+    const record = newRecord(type, path, hashed, principal, st.now, account?.hidden === true);
     st.insert(record, counter);
     const firstVersion = type.kind === 'item' ? await versions.stageItemContent(record, type, principal, st) : undefined;
     return { record: (await st.read(path)) as ResourceRecord, ...(firstVersion ? { firstVersion } : {}) };
@@ -304,9 +320,13 @@ export function createResourceService(deps: {
 
     async update(request, staging) {
       const { resource, type, principal, requestId, client } = request;
-      const checked = await passwords.hashIn(await references.resolve(request.data, staging ? (path) => staging.read(path) : undefined), client);
+      const { held, applied } = request.confirmed ? { held: [], applied: request.data } : splitHeldChanges(resource, request.data);
+      const checked = await passwords.hashIn(await references.resolve(applied, staging ? (path) => staging.read(path) : undefined), client);
       const stage = async (st: Staging) => {
         const current = (await st.read(resource.path)) ?? resource;
+        for (const change of held) st.hold(await pending.holdChange({ record: current, ...change }));
+        // Only fields confirmed by mail changed: they wait for their link, and nothing is written now.
+        if (Object.keys(checked).length === 0) return { before: current, next: current };
         const next = withDerivedFields(registry, mergeChanges(current, checked, principal, st.now));
         // Claimed after reading what it replaces: see UniqueValues.prepare.
         st.hold(await unique.prepare(type, current, next.data, resource.path));
@@ -330,6 +350,25 @@ export function createResourceService(deps: {
       }
     },
   };
+
+  /** The fields confirmed by mail that change, held apart; the rest, applied at once. */
+  function splitHeldChanges(resource: ResourceRecord, data: SheetData) {
+    const held: { sheetId: string; fieldName: string; value: string }[] = [];
+    const applied: SheetData = {};
+    for (const [sheetId, fields] of Object.entries(data)) {
+      const kept: Record<string, unknown> = {};
+      for (const [fieldName, value] of Object.entries(fields)) {
+        const field = registry.sheets.get(sheetId)?.fields[fieldName];
+        if (field?.confirmedByMail && typeof value === 'string') {
+          if (value !== resource.data[sheetId]?.[fieldName]) held.push({ sheetId, fieldName, value });
+        } else {
+          kept[fieldName] = value;
+        }
+      }
+      if (Object.keys(kept).length > 0) applied[sheetId] = kept;
+    }
+    return { held, applied };
+  }
 }
 
 function emptyUpdate(): UpdatedResources {

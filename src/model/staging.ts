@@ -1,18 +1,23 @@
 // A transaction being built: what a request (or a batch of them) writes, read back by later steps, committed at once.
 import type { Backreference, ResourceRecord, Storage } from '../storage/storage.ts';
-import type { PreparedClaims } from './unique-values.ts';
 
 /**
  * Every write of a request is staged here and stored by one commit, all or nothing; every read of the
  * request sees what is staged before what is stored. A batch stages all its subrequests, so that a
  * failing one leaves nothing behind, and all of it shares one time.
  */
+/** Something prepared for a transaction (claims of unique values, an activation): kept or given back with it. */
+export interface HeldForCommit {
+  committed(): Promise<void>;
+  abandoned(): Promise<void>;
+}
+
 export class Staging {
   private readonly inserted = new Map<string, { record: ResourceRecord; counter?: { name: string; value: number } }>();
   private readonly replaced = new Map<string, ResourceRecord>();
   /** Resources as they were stored when this transaction first read them. */
   private readonly originals = new Map<string, ResourceRecord>();
-  private readonly claims: PreparedClaims[] = [];
+  private readonly claims: HeldForCommit[] = [];
   /** What must happen once the transaction is stored (ending the sessions of a changed password). */
   private readonly committedHooks: (() => Promise<void>)[] = [];
   /** Per item, the version this transaction created: one new version per item and transaction. */
@@ -68,8 +73,8 @@ export class Staging {
     if (!this.created.has(record.path)) this.modified.add(record.path);
   }
 
-  hold(claims: PreparedClaims): void {
-    this.claims.push(claims);
+  hold(held: HeldForCommit): void {
+    this.claims.push(held);
   }
 
   afterCommit(hook: () => Promise<void>): void {

@@ -71,6 +71,13 @@ export interface UniqueValues {
   prepare(type: ResourceType, current: ResourceRecord | undefined, next: SheetData, path: string): Promise<PreparedClaims>;
   /** Frees every unique value a removed resource held. */
   releaseAll(type: ResourceType, removed: ResourceRecord): Promise<void>;
+  /**
+   * Claims a value of a field for `owner` until `heldUntil`, although its record does not hold it yet (an
+   * address waiting for confirmation) or no longer (a deleted account's name); false when another holds it.
+   */
+  hold(field: { sheetId: string; fieldName: string }, value: string, owner: string, heldUntil: number): Promise<boolean>;
+  /** Gives up a held value, unless its owner's record holds it by now or somebody else claimed it. */
+  releaseHold(field: { sheetId: string; fieldName: string }, value: string, owner: string): Promise<void>;
   /** The resource holding a unique value, if any. */
   findOwner(scope: string, value: string): Promise<ResourceRecord | undefined>;
   /**
@@ -103,6 +110,12 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
     for (const field of fields) fieldsByScope.set(field.scope, field);
   }
 
+  const fieldOf = ({ sheetId, fieldName }: { sheetId: string; fieldName: string }): UniqueField => {
+    const field = [...fieldsByScope.values()].find((candidate) => candidate.sheetId === sheetId && candidate.fieldName === fieldName);
+    if (!field) throw new Error(`${sheetId}.${fieldName} is not a unique field`);
+    return field;
+  };
+
   const valueOf = (data: SheetData, field: UniqueField): string | undefined => {
     const value = data[field.sheetId]?.[field.fieldName];
     if (typeof value !== 'string') return undefined;
@@ -126,10 +139,13 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
     return data !== undefined && valueOf(data, field) === claim.key;
   }
 
-  /** A fresh claim of `key` for `owner` (new, refreshed, or taken over from a stale holder), or 'taken'. */
-  async function claim(field: UniqueField, key: string, owner: string): Promise<UniqueClaim | 'taken'> {
+  /**
+   * A fresh claim of `key` for `owner` (new, refreshed, or taken over from a stale holder), or 'taken'.
+   * With `heldUntil`, the claim holds until then although the owner's record does not hold the value.
+   */
+  async function claim(field: UniqueField, key: string, owner: string, heldUntil?: number): Promise<UniqueClaim | 'taken'> {
     for (let attempt = 1; attempt <= maxClaimAttempts; attempt += 1) {
-      const next: UniqueClaim = { scope: field.scope, key, owner, claimedAt: clock.now() };
+      const next: UniqueClaim = { scope: field.scope, key, owner, claimedAt: clock.now(), ...(heldUntil === undefined ? {} : { heldUntil }) };
       let existing: UniqueClaim | undefined;
       try {
         return await storage.claimUnique(next);
@@ -141,7 +157,8 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
       if (!existing) continue;
       if (existing.owner !== owner) {
         const stale = clock.now() - existing.claimedAt > staleClaimMilliseconds;
-        if (!stale || (await isHeldByOwner(existing, field))) return 'taken';
+        const held = existing.heldUntil !== undefined && existing.heldUntil > clock.now();
+        if (!stale || held || (await isHeldByOwner(existing, field))) return 'taken';
       }
       try {
         return await storage.replaceUniqueClaim(existing, next);
@@ -203,6 +220,18 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
         const value = valueOf(removed.data, field);
         if (value !== undefined) await storage.releaseUnique({ scope: field.scope, key: value, owner: ownerOf(field, removed.path) });
       }
+    },
+
+    async hold(where, value, owner, heldUntil) {
+      const field = fieldOf(where);
+      return (await claim(field, normalizeUnique(value, field.normalize), owner, heldUntil)) !== 'taken';
+    },
+
+    async releaseHold(where, value, owner) {
+      const field = fieldOf(where);
+      const held = await storage.readUniqueClaim(field.scope, normalizeUnique(value, field.normalize));
+      if (!held || held.owner !== owner || (await isHeldByOwner(held, field))) return;
+      await storage.releaseUnique(held);
     },
 
     async findOwner(scope, value) {

@@ -23,14 +23,16 @@ export const groupsServiceType = defineResourceType({
 
 /**
  * Anyone may register, which is creating a user; the user then counts as `self` on it, and as its
- * creator, whoever registered it.
+ * creator, whoever registered it. The user may delete its own account (with its password), and admins
+ * any: that erases the account, it does not remove the resource (src/model/account-deletion.ts).
  */
 export const userType = defineResourceType({
   id: 'adhocracy_core.resources.principal.IUser',
   kind: 'pool',
-  permissions: { view: ['everyone'], create: ['everyone'], delete: ['admin'] },
+  permissions: { view: ['everyone'], create: ['everyone'], delete: ['self', 'admin'] },
   isOwnCreator: true,
   keepsPathWhenRemoved: true,
+  isAccount: true,
 });
 
 /** A group gives its roles to the users whose IPermissions name it, by its path: never reused. */

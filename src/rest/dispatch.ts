@@ -3,7 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { walk } from '../auth/access.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import { isAllowed, refusals } from '../auth/gate.ts';
-import { forbidden, methodNotAllowed, notFound } from '../errors.ts';
+import { badRequest, forbidden, methodNotAllowed, notFound } from '../errors.ts';
 import { requestIdHeader, userTokenHeader } from '../headers.ts';
 import { traverse } from '../tree/traverse.ts';
 import { forbidStoring, sendRevalidated } from './caching.ts';
@@ -49,6 +49,9 @@ export async function routeRequest(input: RouteInput, routes: readonly Route[], 
   const method = input.method === 'HEAD' ? 'GET' : input.method;
   const route = here.find((candidate) => candidate.method === method);
   if (!route) throw methodNotAllowed(input.method, allowedMethods(here));
+  // A named view that acts (a login, a password reset) writes at once, outside any transaction: a batch,
+  // which stores all or nothing, holds only requests on resources and views that read.
+  if (input.staging && route.view !== undefined && route.method !== 'GET') throw badRequest('body', 'path', `${route.method} ${route.view} cannot be part of a batch; send it on its own`, 'not_in_batch');
   if (!isAllowed(route.permission, access, type, registry)) throw forbidden('path', refusals[route.permission]);
 
   const viewRequest: ViewRequest = {

@@ -1,6 +1,7 @@
 // POST to a pool: create a child of an allowed type from sheet-typed JSON.
 import { can } from '../auth/permissions.ts';
 import { badRequest, forbidden } from '../errors.ts';
+import { chooseLanguage } from '../mail/templates.ts';
 import { validateSheetInput } from '../model/sheet-input.ts';
 import { readBodyObject } from './body-shape.ts';
 import { serializeChange } from './serialize.ts';
@@ -22,7 +23,9 @@ export const postResource: View = async (request, { registry, resources, codec, 
 
   const data = await validateSheetInput({ registry, type, data: body.data ?? {}, mode: 'create', roles: access.roles, lineage: access.lineage, passwordPolicy: config.password });
   const rootVersions = readRootVersions(body.root_versions, codec);
-  const { record, firstVersion, updated } = await resources.create({ pool, type, data, principal, client: request.clientAddress, rootVersions }, request.staging);
+  // An account's mails are in the language its registration asked for.
+  const language = chooseLanguage(request.header('Accept-Language'));
+  const { record, firstVersion, updated } = await resources.create({ pool, type, data, principal, client: request.clientAddress, rootVersions, language }, request.staging);
   return { body: serializeChange(record, updated, codec, firstVersion) };
 };
 

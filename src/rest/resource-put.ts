@@ -23,7 +23,7 @@ export const putResource: View = async (request, { registry, resources, login, c
   );
   if (guarded.length > 0) {
     const password = request.header(userPasswordHeader);
-    await login.confirmPassword({ principal, password, fields: guarded, address: request.clientAddress, requestId: request.requestId });
+    await login.confirmPassword({ principal, password, action: `Changing ${guarded.join(', ')}`, address: request.clientAddress, requestId: request.requestId });
   }
   const { record, updated } = await resources.update({ resource, type, data, principal, requestId: request.requestId, client: request.clientAddress }, request.staging);
   return { body: serializeChange(record, updated, codec) };

@@ -1,6 +1,8 @@
 // The route table: every view with its method, its name below the context, and the types it answers on.
 import { userType } from '../resources/principal.ts';
 import { rootPoolType } from '../resources/pool.ts';
+import { deleteAccount } from './account-delete.ts';
+import { activateAccount, confirmEmail, createPasswordReset, passwordReset } from './accounts.ts';
 import { createBatchView } from './batch.ts';
 import { loginByEmail, loginByName } from './login.ts';
 import { metaApi } from './meta-api.ts';
@@ -9,13 +11,15 @@ import { getResource } from './resource-get.ts';
 import { optionsOfResource } from './resource-options.ts';
 import { postResource } from './resource-post.ts';
 import { putResource } from './resource-put.ts';
-import { listSessions, logout, revokeSessions } from './sessions.ts';
+import { currentSession, listSessions, logout, revokeSessions } from './sessions.ts';
 import type { Route } from './view.ts';
 
 
 export type { Route } from './view.ts';
 
+/** The first route that fits a request is taken: a type's own view of a verb comes before the general one. */
 export const routes: readonly Route[] = [
+  { method: 'DELETE', on: userType.id, permission: 'delete', handler: deleteAccount },
   { method: 'GET', permission: 'view', handler: getResource },
   { method: 'OPTIONS', permission: 'view', handler: optionsOfResource },
   { method: 'POST', permission: 'create', handler: postResource, takesBody: true },
@@ -27,6 +31,11 @@ export const routes: readonly Route[] = [
   { method: 'POST', view: 'login_username', on: rootPoolType.id, permission: 'view', handler: loginByName, takesBody: true },
   { method: 'POST', view: 'login_email', on: rootPoolType.id, permission: 'view', handler: loginByEmail, takesBody: true },
   { method: 'POST', view: 'logout', on: rootPoolType.id, permission: 'view', handler: logout, takesBody: true },
+  { method: 'GET', view: 'session', on: rootPoolType.id, permission: 'view', handler: currentSession },
+  { method: 'POST', view: 'activate_account', on: rootPoolType.id, permission: 'view', handler: activateAccount, takesBody: true },
+  { method: 'POST', view: 'create_password_reset', on: rootPoolType.id, permission: 'view', handler: createPasswordReset, takesBody: true },
+  { method: 'POST', view: 'password_reset', on: rootPoolType.id, permission: 'view', handler: passwordReset, takesBody: true },
+  { method: 'POST', view: 'confirm_email', on: rootPoolType.id, permission: 'view', handler: confirmEmail, takesBody: true },
   { method: 'GET', view: 'sessions', on: userType.id, permission: 'manage-sessions', handler: listSessions },
   { method: 'DELETE', view: 'sessions', on: userType.id, permission: 'manage-sessions', handler: revokeSessions },
 ];

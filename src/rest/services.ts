@@ -5,6 +5,9 @@ import type { PasswordHasher } from '../auth/password-hasher.ts';
 import type { Passwords } from '../auth/passwords.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Logger } from '../log.ts';
+import type { Outbox } from '../mail/outbox.ts';
+import type { AccountDeletion } from '../model/account-deletion.ts';
+import type { Accounts } from '../model/accounts.ts';
 import type { Login } from '../model/login.ts';
 import type { ResourceService } from '../model/resources.ts';
 import type { Registry } from '../registry.ts';
@@ -23,4 +26,7 @@ export interface Services {
   sessions: Sessions;
   resources: ResourceService;
   login: Login;
+  accounts: Accounts;
+  accountDeletion: AccountDeletion;
+  outbox: Outbox;
 }

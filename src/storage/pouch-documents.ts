@@ -1,6 +1,6 @@
 // The documents PouchStorage keeps, their ids, and small helpers shared by the files that read and write them.
 import { lastSegment, parentPath, rootPath } from '../tree/path.ts';
-import type { ChildCounts, IndexValue, ResourceRecord, ResourceReference, SessionRecord, SharedRecord, SheetData, UniqueClaim } from './storage.ts';
+import type { ChildCounts, IndexValue, QueuedJob, ResourceRecord, ResourceReference, SessionRecord, SharedRecord, SheetData, UniqueClaim } from './storage.ts';
 
 /**
  * Document layout. Ids are chosen so that every lookup is a key or a key range of _all_docs, which
@@ -15,7 +15,8 @@ import type { ChildCounts, IndexValue, ResourceRecord, ResourceReference, Sessio
  * - a removed resource whose path must never be reused keeps its id, as a tombstone;
  * - a shared record (lockout counts, settings) is `record:<key>`;
  * - a reference from one resource to another is `ref:<target>|<source>|<field>`, so that what refers
- *   to a resource is one key range.
+ *   to a resource is one key range;
+ * - a job of a durable queue is `job:<queue>:<id>`, so that a queue is one key range in id order.
  * `|` cannot occur in a child name, and no id starts with `_`, which CouchDB reserves.
  */
 export const highKey = '\ufff0';
@@ -34,6 +35,8 @@ export const guardKey = (path: string) => `guard:${path}`;
 /** `ref:<target>|<source>|<key>`: a target's backreferences are one key range, and the id says it all. */
 export const refKey = (reference: ResourceReference, source: string) => `ref:${reference.target}|${source}|${reference.key}`;
 export const backreferencesRange = (target: string) => ({ startkey: `ref:${target}|`, endkey: `ref:${target}|${highKey}` });
+export const jobKey = (queue: string, id: string) => `job:${queue}:${id}`;
+export const jobsRange = (queue: string) => ({ startkey: jobKey(queue, ''), endkey: jobKey(queue, highKey) });
 /** Every key derived from a path, and from every path below it, starts with one of these followed by the path. */
 export const perPathPrefixes = ['counts:', 'counter:', 'session:', 'guard:', 'ref:'] as const;
 
@@ -91,12 +94,17 @@ interface TransactionDoc {
   at: number;
   ids: string[];
 }
+/** A job of a durable queue, without its revision (the document's). */
+export interface JobDoc {
+  kind: 'job';
+  job: Omit<QueuedJob, 'revision'>;
+}
 /** What stays of a removed resource whose path is never given to another. */
 interface TombstoneDoc {
   kind: 'tombstone';
   path: string;
 }
-export type Doc = ResourceDoc | SessionDoc | UniqueDoc | CounterDoc | CountsDoc | GuardDoc | TombstoneDoc | RecordDoc | RefDoc | TransactionDoc;
+export type Doc = ResourceDoc | SessionDoc | UniqueDoc | CounterDoc | CountsDoc | GuardDoc | TombstoneDoc | RecordDoc | RefDoc | TransactionDoc | JobDoc;
 export type Db = PouchDB.Database<Doc>;
 
 export type StoredDoc = Doc & PouchDB.Core.IdMeta & PouchDB.Core.GetMeta;

@@ -8,6 +8,7 @@ import * as claims from './pouch-claims.ts';
 import { countsDesign, countsDesignDoc, localCounts, viewCounts, type PoolCounts } from './pouch-counts.ts';
 import { getDoc, indexDesignDoc, indexField, isStatus, type Db, type Doc } from './pouch-documents.ts';
 import { ChangeFeed } from './pouch-feed.ts';
+import { JobDocuments } from './pouch-jobs.ts';
 import { SharedRecords } from './pouch-records.ts';
 import { DocUpdater } from './pouch-updates.ts';
 import * as queries from './pouch-query.ts';
@@ -19,6 +20,8 @@ import {
   StorageUnavailableError,
   type Changes,
   type ChildQuery,
+  type JobOutcome,
+  type QueuedJob,
   type ResourceRecord,
   type SessionRecord,
   type SharedRecord,
@@ -119,6 +122,7 @@ class PouchStorage implements Storage {
   private readonly resources: ResourceDocuments;
   private readonly records: SharedRecords;
   private transactions: RemoteTransactions | undefined;
+  private readonly jobs: JobDocuments;
 
   constructor(
     private readonly db: Db,
@@ -139,6 +143,7 @@ class PouchStorage implements Storage {
       this.records = new SharedRecords(db, new DocUpdater(db, this.put));
       this.resources = new ResourceDocuments(db, { local: committer }, this.cache);
     }
+    this.jobs = new JobDocuments(db, this.put);
   }
 
   readResource = (path: string) => this.resources.read(path);
@@ -177,6 +182,12 @@ class PouchStorage implements Storage {
   readRecord = (key: string) => this.records.read(key);
   updateRecord = (key: string, change: (current: SharedRecord | undefined) => SharedRecord | undefined) => this.records.update(key, change);
   deleteExpiredRecords = (prefix: string, now: number) => this.records.deleteExpired(prefix, now);
+  listExpiredRecords = (prefix: string, now: number, limit: number) => this.records.listExpired(prefix, now, limit);
+
+  enqueueJob = (job: Pick<QueuedJob, 'queue' | 'id' | 'payload' | 'dueAt'>) => this.jobs.enqueue(job);
+  takeDueJobs = (queue: string, now: number, leasedUntil: number, limit: number) => this.jobs.takeDue(queue, now, leasedUntil, limit);
+  settleJob = (job: QueuedJob, outcome: JobOutcome) => this.jobs.settle(job, outcome);
+  listJobs = (queue: string) => this.jobs.list(queue);
 
   follow(feed: ChangeFeed): void {
     this.feed = feed;

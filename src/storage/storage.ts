@@ -131,6 +131,11 @@ export interface UniqueClaim {
   /** Path of the resource holding the value. */
   owner: string;
   claimedAt: number;
+  /**
+   * Milliseconds since the epoch until which the claim holds although its owner does not hold the value
+   * (an address waiting for confirmation, a deleted account's name): nobody takes it over before then.
+   */
+  heldUntil?: number;
   /** The storage revision the claim was read or written at; replacing or releasing it checks it. */
   revision?: string;
 }
@@ -141,6 +146,27 @@ export interface SharedRecord {
   /** Milliseconds since the epoch; kept for ever without. */
   expiresAt?: number;
 }
+
+/** A task of a durable queue: stored before the request that made it answers, then taken by one process at a time. */
+export interface QueuedJob {
+  queue: string;
+  /** Unique within its queue; due jobs are taken in id order. */
+  id: string;
+  payload: unknown;
+  /** Milliseconds since the epoch; not taken before. */
+  dueAt: number;
+  /** How often it was taken, the current time included. */
+  attempts: number;
+  /** While a process works on it: nobody else takes it before this time. */
+  leasedUntil?: number;
+  /** Set aside for good (it failed too often): kept, never taken again. */
+  parked?: boolean;
+  /** The storage revision it was taken at; settling it checks it. */
+  revision?: string;
+}
+
+/** How a taken job ended: done (it is removed), given back to be taken again at `dueAt`, or parked. */
+export type JobOutcome = { done: true } | { dueAt: number } | { parked: true };
 
 export interface Storage {
   readResource(path: string): Promise<ResourceRecord | undefined>;
@@ -237,6 +263,21 @@ export interface Storage {
   updateRecord(key: string, change: (current: SharedRecord | undefined) => SharedRecord | undefined): Promise<SharedRecord | undefined>;
   /** Deletes the records whose key starts with `prefix` and whose time is up; answers how many went. */
   deleteExpiredRecords(prefix: string, now: number): Promise<number>;
+  /** The records whose key starts with `prefix` and whose time is up, in key order, `limit` at most; for sweepers that must act on each. */
+  listExpiredRecords(prefix: string, now: number, limit: number): Promise<{ key: string; record: SharedRecord }[]>;
+
+  /** Stores a new job; throws AlreadyExistsError when its queue has one with that id. */
+  enqueueJob(job: Pick<QueuedJob, 'queue' | 'id' | 'payload' | 'dueAt'>): Promise<void>;
+  /**
+   * Takes up to `limit` jobs of a queue that are due at `now`, neither parked nor leased to another:
+   * each is leased until `leasedUntil` and its attempt counted. A job that another process takes at the
+   * same moment goes to one of them only.
+   */
+  takeDueJobs(queue: string, now: number, leasedUntil: number, limit: number): Promise<QueuedJob[]>;
+  /** Settles a job as it was taken; false when it was taken again since (its lease ran out), which changes nothing. */
+  settleJob(job: QueuedJob, outcome: JobOutcome): Promise<boolean>;
+  /** Every job of a queue, parked ones included, in id order. */
+  listJobs(queue: string): Promise<QueuedJob[]>;
 
   close(): Promise<void>;
 }

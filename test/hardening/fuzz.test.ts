@@ -38,6 +38,9 @@ describe('hardening/generated bad input', function () {
         BODY_LIMIT_BYTES: '65536',
         // Logins from the one test address must keep reaching the password check, not the lock.
         LOCKOUT_ADDRESS_FAILURES: '100000',
+        // Reset requests likewise keep reaching the stored mail, not the rate limit.
+        RESET_REQUESTS_PER_ADDRESS: '1000000',
+        RESET_REQUESTS_PER_EMAIL: '1000000',
       },
     });
     server = await listenOn(t);
@@ -212,6 +215,51 @@ describe('hardening/generated bad input', function () {
         }),
       );
     await checkProperty(4, 'PUT <resource>', requests);
+  });
+
+  /** Paths of links as the frontend posts them back: of the right form with unknown keys, of another kind, or anything. */
+  const linkPaths = (prefix: string) =>
+    fc.oneof(
+      { weight: 4, arbitrary: fc.tuple(fc.constantFrom('0000000', '0000001', '9999999', 'x'), fc.stringMatching(/^[A-Za-z0-9_-]{43}$/)).map(([user, secret]) => `${prefix}${user}.${secret}`) },
+      { weight: 1, arbitrary: fc.constantFrom('/activate/', '/password_reset/', '/confirm_email/').chain((other) => fc.string({ maxLength: 60 }).map((rest) => `${other}${rest}`)) },
+      { weight: 2, arbitrary: nastyString },
+    );
+
+  const mailedLinkRequests = (target: string, body: fc.Arbitrary<unknown>) =>
+    bodyRequest({
+      method: fc.oneof({ weight: 10, arbitrary: fc.constant('POST') }, { weight: 1, arbitrary: methods }),
+      target: fc.constant(target),
+      body: bodyBytes(mutated(body)),
+      headers: fc.oneof({ weight: 5, arbitrary: fc.constant<[string, string | Buffer][]>([]) }, { weight: 1, arbitrary: token(() => userToken).map((value) => withHeader('X-User-Token', value)) }),
+    });
+
+  it('answers generated activations and email confirmations in the envelope', async () => {
+    await checkProperty(6, 'POST /activate_account', mailedLinkRequests('/activate_account', fc.record({ path: linkPaths('/activate/') })));
+    await checkProperty(7, 'POST /confirm_email', mailedLinkRequests('/confirm_email', fc.record({ path: linkPaths('/confirm_email/') })));
+  });
+
+  it('answers generated password reset requests and resets in the envelope', async () => {
+    await checkProperty(8, 'POST /create_password_reset', mailedLinkRequests('/create_password_reset', fc.record({ email: plausibleEmail })));
+    await checkProperty(9, 'POST /password_reset', mailedLinkRequests('/password_reset', fc.record({ path: linkPaths('/password_reset/'), password: plausiblePassword })));
+    await t.app.services.outbox.deliverDue();
+  });
+
+  it('answers generated GET /session and DELETE of a user without its password in the envelope', async () => {
+    await checkProperty(10, 'GET /session', fc.record({ method: fc.constantFrom('GET', 'HEAD', 'POST'), tokenValue: token(() => userToken), noise: headerNoise }).map(
+      ({ method, tokenValue, noise }): GeneratedRequest => ({ method, target: '/session', headers: [...withHeader('X-User-Token', tokenValue), ...noise], endsEarly: false, framing: 'length' }),
+    ));
+    // Never the right password: the account must survive for the other properties.
+    const wrongPassword = fc.oneof(plausiblePassword, nastyHeaderValue).filter((value) => value !== userPassword);
+    await checkProperty(11, 'DELETE <user>', fc.record({ tokenValue: token(() => userToken), password: fc.option(wrongPassword, { freq: 4 }), noise: headerNoise }).map(
+      ({ tokenValue, password, noise }): GeneratedRequest => ({
+        method: 'DELETE',
+        target: userPath,
+        headers: [...withHeader('X-User-Token', tokenValue === adminToken ? userToken : tokenValue), ...withHeader('X-User-Password', password ?? undefined), ...noise],
+        endsEarly: false,
+        framing: 'length',
+      }),
+    ));
+    await t.http.get(userPath).set('X-User-Token', userToken).expect(200);
   });
 
   it('answers generated paths, query strings and headers of GET in the envelope', async () => {

@@ -1,6 +1,7 @@
 // Login time does not tell whether an account exists: unknown user and wrong password, measured in interleaved pairs.
 import assert from 'node:assert/strict';
 import { registrationBody, startTestApp, type TestApp } from '../support/test-app.ts';
+import { assertSameTime } from '../support/paired-timing.ts';
 import { listenOn, type Listening } from './listen.ts';
 
 /**
@@ -10,38 +11,6 @@ import { listenOn, type Listening } from './listen.ts';
  * beyond doubt, which a shared machine's noise cannot cause but a missing dummy verification does.
  */
 const pairs = Number(process.env.TIMING_PAIRS ?? 100);
-const equivalenceFrom = 500;
-const margin = Math.log(1.05);
-
-/** Median of a sorted copy. */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
-
-/** A small seeded generator, so that the bootstrap gives the same interval for the same measurements. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
-/** Percentile bootstrap interval of the median, resampling the pairs' log ratios. */
-function bootstrapMedianInterval(values: readonly number[], confidence: number, resamples = 2000): [number, number] {
-  const random = seededRandom(values.length);
-  const medians: number[] = [];
-  for (let round = 0; round < resamples; round += 1) {
-    medians.push(median(values.map(() => values[Math.floor(random() * values.length)] as number)));
-  }
-  medians.sort((a, b) => a - b);
-  const tail = (1 - confidence) / 2;
-  return [medians[Math.floor(tail * resamples)] as number, medians[Math.ceil((1 - tail) * resamples) - 1] as number];
-}
 
 describe('hardening/login timing', function () {
   this.timeout(60_000 + pairs * 400);
@@ -78,37 +47,11 @@ describe('hardening/login timing', function () {
       await timeLogin(`Warm ${warm}`, 'wrong password 0000');
       await timeLogin('Anna', 'wrong password 0000');
     }
-    const logRatios: number[] = [];
-    const unknown: number[] = [];
-    const wrong: number[] = [];
-    for (let pair = 0; pair < pairs; pair += 1) {
-      const password = `wrong password ${String(pair).padStart(4, '0')}`;
-      // Alternating which goes first cancels any effect of order.
-      let u: number;
-      let w: number;
-      if (pair % 2) {
-        u = await timeLogin(`Nobody ${pair}`, password);
-        w = await timeLogin('Anna', password);
-      } else {
-        w = await timeLogin('Anna', password);
-        u = await timeLogin(`Nobody ${pair}`, password);
-      }
-      unknown.push(u);
-      wrong.push(w);
-      logRatios.push(Math.log(u / w));
-    }
-    const estimate = Math.exp(median(logRatios));
-    const [low, high] = bootstrapMedianInterval(logRatios, 0.9).map(Math.exp) as [number, number];
-    console.log(
-      `      unknown user ${median(unknown).toFixed(1)} ms, wrong password ${median(wrong).toFixed(1)} ms (medians); ` +
-        `paired ratio ${estimate.toFixed(3)}, 90 % interval ${low.toFixed(3)}..${high.toFixed(3)}`,
-    );
-    if (pairs >= equivalenceFrom) {
-      // Equivalence (two one-sided tests at 5 %): the whole interval lies within 5 % either way.
-      assert.ok(Math.log(low) > -margin && Math.log(high) < margin, `the interval ${low.toFixed(3)}..${high.toFixed(3)} reaches beyond ±5 %`);
-    } else {
-      // Fewer pairs cannot show equivalence on a busy machine; they can show a difference beyond 5 %.
-      assert.ok(Math.log(low) < margin && Math.log(high) > -margin, `the times differ by more than 5 %: ${low.toFixed(3)}..${high.toFixed(3)}`);
-    }
+    await assertSameTime({
+      pairs,
+      labels: ['unknown user', 'wrong password'],
+      first: (pair) => timeLogin(`Nobody ${pair}`, `wrong password ${String(pair).padStart(4, '0')}`),
+      second: (pair) => timeLogin('Anna', `wrong password ${String(pair).padStart(4, '0')}`),
+    });
   });
 });

@@ -33,6 +33,8 @@ export interface ClockStep {
   kind: 'clock';
   line: number;
   milliseconds: number;
+  /** `sweep`: run at this point what the server runs every SESSION_SWEEP_SECONDS. */
+  sweep?: boolean;
 }
 
 /** Settings of the app a spec runs against, as environment variables of the server; before any request. */
@@ -42,7 +44,21 @@ export interface ServerStep {
   env: Record<string, string>;
 }
 
-export type Step = RequestStep | ClockStep | ServerStep;
+/**
+ * What the mails sent so far to one address must be: `To` names the address, `Count` how many there
+ * are, every other header the newest one's (with `Link` and `Link-Path` for its first link), and the
+ * body, if given, its text.
+ */
+export interface MailStep {
+  kind: 'mail';
+  line: number;
+  to: string;
+  headers: Header[];
+  /** The text part as expected, with `...`; undefined when not checked. */
+  body: { text: string; line: number } | undefined;
+}
+
+export type Step = RequestStep | ClockStep | ServerStep | MailStep;
 
 export const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type Method = (typeof methods)[number];
@@ -116,6 +132,10 @@ export function parseSpec(markdown: string, file: string): Step[] {
         requirePendingAnswered(fence);
         steps.push(...parseClock(fence, file));
         break;
+      case 'mail':
+        requirePendingAnswered(fence);
+        steps.push(parseMail(fence, file));
+        break;
       case 'server':
         if (steps.some((step) => step.kind !== 'server') || pending) {
           throw new SpecError(file, fence.line, 'a server block must come before the first request or clock block');
@@ -180,6 +200,13 @@ function splitHeadersAndBody(lines: string[], firstLine: number, file: string): 
   return { headers, body: { text: bodyLines.slice(start, end).join('\n'), line: firstLine + index + 1 + start } };
 }
 
+function parseMail(fence: Fence, file: string): MailStep {
+  const { headers, body } = splitHeadersAndBody(fence.content, fence.line + 1, file);
+  const to = headers.find((header) => header.name.toLowerCase() === 'to');
+  if (!to) throw new SpecError(file, fence.line, 'a mail block needs a `To:` line naming the address whose mails it checks');
+  return { kind: 'mail', line: fence.line, to: to.value, headers: headers.filter((header) => header !== to), body };
+}
+
 const millisecondsPer: Readonly<Record<string, number>> = {
   millisecond: 1,
   second: 1000,
@@ -206,9 +233,13 @@ function parseClock(fence: Fence, file: string): ClockStep[] {
   for (const [index, text] of fence.content.entries()) {
     const line = fence.line + 1 + index;
     if (text.trim() === '') continue;
+    if (text.trim() === 'sweep') {
+      steps.push({ kind: 'clock', line, milliseconds: 0, sweep: true });
+      continue;
+    }
     const [verb, ...words] = text.trim().split(/[\s,]+/).filter((word) => word !== 'and');
     if (verb !== 'advance' || words.length === 0 || words.length % 2 !== 0) {
-      throw new SpecError(file, line, `expected \`advance <number> <unit> [<number> <unit> ...]\`, found ${JSON.stringify(text.trim())}`);
+      throw new SpecError(file, line, `expected \`advance <number> <unit> [<number> <unit> ...]\` or \`sweep\`, found ${JSON.stringify(text.trim())}`);
     }
     let milliseconds = 0;
     for (let word = 0; word < words.length; word += 2) {

@@ -3,9 +3,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Response } from 'supertest';
 import { userTokenHeader } from '../../src/headers.ts';
+import { firstLink, mailsTo, readOutbox } from '../support/mailbox.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { formatPattern, matchPattern, matchText, substitute, type Captures, type MatchResult } from './expect.ts';
-import { parseSpec, SpecError, type Method, type RequestStep, type ResponseExpectation } from './parse.ts';
+import { parseSpec, SpecError, type MailStep, type Method, type RequestStep, type ResponseExpectation } from './parse.ts';
 
 export interface SpecResult {
   file: string;
@@ -36,6 +37,11 @@ export async function runSpecFile(file: string, options: { couchUrl?: string } =
       if (step.kind === 'server') continue;
       if (step.kind === 'clock') {
         test.clock.advance(step.milliseconds);
+        if (step.sweep) await test.app.sweep();
+        continue;
+      }
+      if (step.kind === 'mail') {
+        captures = await checkMail(test, step, captures, shownFile);
         continue;
       }
       captures = await runRequest(test, step, captures, shownFile);
@@ -122,6 +128,44 @@ function substituteInJson(text: string, captures: Captures): string {
     }
   }
   return result + substitute(text.slice(start), captures);
+}
+
+/** Sends what is due, then reads the outbox: the mails to the step's address, checked against its lines. */
+async function checkMail(test: TestApp, step: MailStep, captures: Captures, file: string): Promise<Captures> {
+  await test.app.services.outbox.deliverDue();
+  const to = inSpecContext(file, step.line, () => substitute(step.to, captures));
+  const mails = mailsTo(await readOutbox(path.resolve(test.app.services.config.dataDir, 'outbox')), to);
+  const newest = mails.at(-1);
+  const shown = () =>
+    newest
+      ? `the newest of ${mails.length} mails to ${to}:\n    Subject: ${newest.subject}\n    Link: ${firstLink(newest) ?? '(none)'}\n\n${newest.text.replace(/^/gm, '    ')}`
+      : `no mail to ${to}`;
+  const fail = (line: number, summary: string): never => {
+    throw new SpecError(file, line, `${summary}\n\n${shown()}`);
+  };
+  let current = captures;
+  for (const header of step.headers) {
+    const name = header.name.toLowerCase();
+    let actual: string | undefined;
+    if (name === 'count') actual = String(mails.length);
+    else if (!newest) fail(header.line, `expected a mail to ${to}, there is none`);
+    else if (name === 'subject') actual = newest.subject;
+    else if (name === 'link') actual = firstLink(newest);
+    else if (name === 'link-path') actual = firstLink(newest) === undefined ? undefined : new URL(firstLink(newest) as string).pathname;
+    else actual = newest.header(name);
+    if (actual === undefined) fail(header.line, `the mail has no ${header.name}`);
+    const result: MatchResult = inSpecContext(file, header.line, () => matchText(header.value, actual as string, current));
+    if (!result.ok) fail(header.line, `${header.name} of the mail does not match: ${result.reason}`);
+    current = (result as MatchResult & { ok: true }).captures;
+  }
+  if (step.body) {
+    if (!newest) fail(step.body.line, `expected a mail to ${to}, there is none`);
+    const body = step.body;
+    const result: MatchResult = inSpecContext(file, body.line, () => matchText(body.text, (newest as NonNullable<typeof newest>).text.trim(), current));
+    if (!result.ok) fail(body.line, 'the text of the mail does not match');
+    current = (result as MatchResult & { ok: true }).captures;
+  }
+  return current;
 }
 
 interface FailureContext {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { formatPattern, matchPattern, matchText, parsePattern, PatternSyntaxError, UnknownCaptureError, type Captures, type MatchResult } from './expect.ts';
 import { parseSpec, SpecError } from './parse.ts';
 import { runSpecFile } from './run.ts';
+import { registrationBody } from '../support/test-app.ts';
 
 const noCaptures: Captures = new Map();
 
@@ -203,6 +204,17 @@ describe('literate/parse', () => {
     assert.throws(() => parseSpec('```http\nGET /\n```\n```http-response\n200\n\n{"a": }\n```\n', 'y.md'), /y\.md:7: expected a value/);
     assert.throws(() => parseSpec('```clock\nadvance 3 fortnights\n```\n', 'y.md'), /y\.md:2: cannot read/);
     assert.throws(() => parseSpec('text\n```http\nGET /\n', 'y.md'), /y\.md:2: the code block opened here is never closed/);
+    assert.throws(() => parseSpec('```mail\nSubject: Hello\n```\n', 'y.md'), /y\.md:1: a mail block needs a `To:` line/);
+    assert.throws(() => parseSpec('```clock\nsweep now\n```\n', 'y.md'), /y\.md:2: expected `advance .* or `sweep`/);
+  });
+
+  it('reads mail blocks and sweeps, with their lines', () => {
+    const steps = parseSpec('```clock\nadvance 1 day\nsweep\n```\n\n```mail\nTo: a@example.org\nCount: 2\n\nHello...\n```\n', 'z.md');
+    assert.deepEqual(steps, [
+      { kind: 'clock', line: 2, milliseconds: 86_400_000 },
+      { kind: 'clock', line: 3, milliseconds: 0, sweep: true },
+      { kind: 'mail', line: 6, to: 'a@example.org', headers: [{ name: 'Count', value: '2', line: 8 }], body: { text: 'Hello...', line: 10 } },
+    ]);
   });
 });
 
@@ -277,7 +289,7 @@ POST /login_username
 \`\`\`http-response
 200
 
-{"status": "success", "user_path": "{{anna}}", "user_token": "{{=anna_token}}"}
+{"status": "success", "user_path": "{{anna}}", "user_token": "{{=anna_token}}", ...}
 \`\`\`
 
 \`\`\`clock
@@ -298,5 +310,23 @@ As: anna
     await writeFile(file, spec);
     const result = await runSpecFile(file);
     assert.equal(result.requests, 3);
+  });
+
+  it('checks the mails to an address: their count, the newest one\'s headers, link and text, and says what it found when they differ', async () => {
+    const file = path.join(directory, 'mail.md');
+    const register = (name: string, email: string) =>
+      `\`\`\`http\nPOST /principals/users\n\n${JSON.stringify(registrationBody(name, email))}\n\`\`\`\n\n\`\`\`http-response\n200\n\`\`\`\n`;
+    const ask = '```http\nPOST /create_password_reset\n\n{"email": "anna@example.org"}\n```\n\n```http-response\n200\n```\n';
+    const passing = `${register('Anna', 'anna@example.org')}\n${ask}\n${ask}\n\`\`\`mail\nTo: anna@example.org\nCount: 2\nSubject: Reset ...\nLink: http://localhost:6541/password_reset/...\nLink-Path: {{=path}}\n\nHello Anna,\n\n...\n\`\`\`\n\n\`\`\`mail\nTo: bert@example.org\nCount: 0\n\`\`\`\n`;
+    await writeFile(file, passing);
+    assert.equal((await runSpecFile(file)).requests, 3);
+
+    await writeFile(file, `${register('Anna', 'anna@example.org')}\n${ask}\n\`\`\`mail\nTo: anna@example.org\nSubject: Activate your account\n\`\`\`\n`);
+    await assert.rejects(runSpecFile(file), (error: unknown) => {
+      assert.ok(error instanceof SpecError);
+      assert.match(error.message, /mail\.md:\d+: Subject of the mail does not match: expected "Activate your account", got "Reset your password"/);
+      assert.match(error.message, /the newest of 1 mails to anna@example\.org:\n {4}Subject: Reset your password\n {4}Link: http:\/\/localhost:6541\/password_reset\//);
+      return true;
+    });
   });
 });

@@ -87,6 +87,26 @@ for (const store of stores) {
       assert.deepEqual(problems, []);
     });
 
+    it(`gives an address to one of two accounts changing to it and a registration racing them, through ${Math.ceil(store.rounds / 5)} rounds`, async () => {
+      const emailScope = 'user-email';
+      const u = await registerAndLogIn(t.http, 'mail u', 'mail-u@example.org');
+      const v = await registerAndLogIn(t.http, 'mail v', 'mail-v@example.org');
+      const change = (user: { path: string; token: string }, email: string) =>
+        t.http.put(new URL(user.path).pathname).set('X-User-Token', user.token).set('X-User-Password', 'EckVocUbs3').send({ data: { [ids.userExtended]: { email } } });
+      const problems: string[] = [];
+      for (let round = 0; round < Math.ceil(store.rounds / 5); round += 1) {
+        const email = `held${round}@example.org`;
+        const answers = await Promise.all([change(u, email), change(v, email), t.http.post('/principals/users').send(registrationBody(`held ${round}`, email))]);
+        const winners = answers.flatMap((answer, index) => (answer.status === 200 ? [index] : []));
+        if (winners.length !== 1) problems.push(`round ${round}: ${winners.length} requests got ${email}: ${answers.map((answer) => answer.status).join(', ')}`);
+        const owner = [new URL(u.path).pathname, new URL(v.path).pathname, answers[2]?.status === 200 ? new URL(answers[2].body.path).pathname : undefined][winners[0] ?? -1];
+        const claim = await t.app.services.storage.readUniqueClaim(emailScope, email);
+        if (claim?.owner !== owner) problems.push(`round ${round}: ${email} went to ${owner} but is claimed by ${claim?.owner ?? 'nobody'}`);
+        if (problems.length > 0) break;
+      }
+      assert.deepEqual(problems, []);
+    });
+
     let cachedAdminToken: string | undefined;
     async function adminToken(): Promise<string> {
       cachedAdminToken ??= (await t.http.post('/login_username').send({ name: 'admin', password: 'admin-password' }).expect(200)).body.user_token as string;

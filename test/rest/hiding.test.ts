@@ -1,6 +1,6 @@
 // Hiding and deleting: inherited by everything below, left out of listings and counts, reversible by admins.
 import assert from 'node:assert/strict';
-import { ids, registerAndLogIn, startTestApp, type TestApp } from '../support/test-app.ts';
+import { ids, registerAndLogIn, registrationBody, startTestApp, type TestApp } from '../support/test-app.ts';
 
 describe('rest/hiding', () => {
   let t: TestApp;
@@ -83,11 +83,13 @@ describe('rest/hiding', () => {
     assert.deepEqual(again.body.data[ids.pool], { elements: [], count: 0 });
   });
 
-  it('ends the sessions of a removed user and frees its name', async () => {
+  it('ends the sessions of a deleted account and frees its email, but keeps its name from others', async () => {
     const eve = await registerAndLogIn(t.http, 'Eve');
     await t.http.get('/').set('X-User-Token', eve.token).expect(200);
     await t.http.delete(new URL(eve.path).pathname).set('X-User-Token', admin).expect(200);
     await t.http.get('/').set('X-User-Token', eve.token).expect(400);
-    await registerAndLogIn(t.http, 'Eve');
+    const again = await t.http.post('/principals/users').send(registrationBody('Eve', 'other.eve@example.org')).expect(400);
+    assert.equal(again.body.errors[0].code, 'not_unique');
+    await registerAndLogIn(t.http, 'Eve Two', 'eve@example.org');
   });
 });

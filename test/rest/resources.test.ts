@@ -250,7 +250,7 @@ describe('rest/resources', () => {
       assert.match(String(response.headers['access-control-allow-methods']), /PUT/);
       const simple = await t.http.get('/').set('Origin', 'https://app.example.org').expect(200);
       assert.equal(simple.headers['access-control-allow-origin'], '*');
-      assert.equal(simple.headers['access-control-expose-headers'], 'X-Request-Id, Retry-After');
+      assert.equal(simple.headers['access-control-expose-headers'], 'X-Request-Id, ETag, X-Caching-Mode, Retry-After');
     });
 
     it('answers CORS only for configured origins', async () => {

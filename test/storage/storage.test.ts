@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { openPouchStorage, type PouchLocation } from '../../src/storage/pouchdb.ts';
-import { AlreadyExistsError, RevisionConflictError, ScanBudget, ScanLimitError, type ResourceRecord, type Storage } from '../../src/storage/storage.ts';
+import { AlreadyExistsError, RevisionConflictError, ScanBudget, ScanLimitError, type QueuedJob, type ResourceRecord, type Storage } from '../../src/storage/storage.ts';
 import { startCouchServer, type CouchServer } from '../support/couch-server.ts';
 
 /** One server for every test of the HTTP adapter, each with a database of its own. */
@@ -280,6 +280,57 @@ for (const backend of backends) {
       assert.equal(await storage.deleteSessionsWhere((found) => found.lastUsedAt < 20), 1);
       assert.deepEqual((await storage.listSessions('/users/10/')).map((found) => found.id), ['s3']);
       assert.deepEqual(await storage.listSessions('/users/1/'), []);
+    });
+
+    it('keeps jobs of a queue until they are done, and gives each due one to one taker at a time', async () => {
+      await storage.enqueueJob({ queue: 'q', id: '2', payload: { n: 2 }, dueAt: 100 });
+      await storage.enqueueJob({ queue: 'q', id: '1', payload: { n: 1 }, dueAt: 100 });
+      await storage.enqueueJob({ queue: 'q', id: '3', payload: { n: 3 }, dueAt: 500 });
+      await storage.enqueueJob({ queue: 'other', id: '1', payload: {}, dueAt: 0 });
+      await assert.rejects(storage.enqueueJob({ queue: 'q', id: '1', payload: {}, dueAt: 0 }), AlreadyExistsError);
+      assert.deepEqual(await storage.takeDueJobs('q', 50, 1_000, 10), []);
+      const taken = await storage.takeDueJobs('q', 100, 1_000, 10);
+      assert.deepEqual(taken.map((job) => [job.id, job.payload, job.attempts, job.leasedUntil]), [['1', { n: 1 }, 1, 1_000], ['2', { n: 2 }, 1, 1_000]]);
+      // Leased: nobody takes them again until the lease has run out.
+      assert.deepEqual(await storage.takeDueJobs('q', 499, 2_000, 10), []);
+      const [first, second] = taken as [QueuedJob, QueuedJob];
+      assert.equal(await storage.settleJob(first, { done: true }), true);
+      assert.equal(await storage.settleJob(second, { dueAt: 600 }), true);
+      assert.deepEqual((await storage.takeDueJobs('q', 599, 2_000, 10)).map((job) => job.id), ['3']);
+      const again = await storage.takeDueJobs('q', 600, 2_000, 10);
+      assert.deepEqual(again.map((job) => [job.id, job.attempts]), [['2', 2]]);
+      assert.equal(await storage.settleJob(again[0] as QueuedJob, { parked: true }), true);
+      // Job 3's lease has run out by then; job 2 is parked and never taken again.
+      assert.deepEqual((await storage.takeDueJobs('q', 10_000, 20_000, 10)).map((job) => job.id), ['3']);
+      assert.deepEqual((await storage.listJobs('q')).map((job) => [job.id, job.parked === true]), [['2', true], ['3', false]]);
+      assert.deepEqual((await storage.listJobs('other')).map((job) => job.id), ['1']);
+    });
+
+    it('lets a job whose lease ran out be taken again, and then refuses the first taker its settlement', async () => {
+      await storage.enqueueJob({ queue: 'q', id: 'a', payload: null, dueAt: 0 });
+      const [first] = await storage.takeDueJobs('q', 0, 100, 1);
+      const [second] = await storage.takeDueJobs('q', 101, 200, 1);
+      assert.equal(second?.attempts, 2);
+      assert.equal(await storage.settleJob(first as QueuedJob, { done: true }), false);
+      assert.equal(await storage.settleJob(second as QueuedJob, { done: true }), true);
+      assert.deepEqual(await storage.listJobs('q'), []);
+    });
+
+    it('gives each job to exactly one of many concurrent takers', async () => {
+      for (let index = 0; index < 30; index += 1) await storage.enqueueJob({ queue: 'q', id: String(index).padStart(3, '0'), payload: index, dueAt: 0 });
+      const rounds = await Promise.all(Array.from({ length: 6 }, () => storage.takeDueJobs('q', 0, 1_000, 30)));
+      const ids = rounds.flat().map((job) => job.id).sort();
+      assert.deepEqual(ids, Array.from({ length: 30 }, (_, index) => String(index).padStart(3, '0')));
+    });
+
+    it('lists the records of a prefix whose time is up', async () => {
+      await storage.updateRecord('p:a', () => ({ value: 1, expiresAt: 10 }));
+      await storage.updateRecord('p:b', () => ({ value: 2, expiresAt: 30 }));
+      await storage.updateRecord('p:c', () => ({ value: 3 }));
+      await storage.updateRecord('q:a', () => ({ value: 4, expiresAt: 1 }));
+      assert.deepEqual(await storage.listExpiredRecords('p:', 20, 10), [{ key: 'p:a', record: { value: 1, expiresAt: 10 } }]);
+      assert.deepEqual((await storage.listExpiredRecords('p:', 30, 10)).map(({ key }) => key), ['p:a', 'p:b']);
+      assert.deepEqual((await storage.listExpiredRecords('p:', 30, 1)).map(({ key }) => key), ['p:a']);
     });
   });
 }

@@ -1,7 +1,7 @@
 // A CouchDB-compatible server (express-pouchdb, see couch-server-process.ts) on a free local port, for tests of the HTTP adapter; it can be halted and resumed like an outage.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -44,6 +44,7 @@ export async function startCouchServer(options: CouchServerOptions = {}): Promis
   const directory = await mkdtemp(path.join(os.tmpdir(), 'couch-server-'));
   const url = `http://127.0.0.1:${port}`;
   const storageArguments = options.onDisk ? ['--dir', path.join(directory, 'data')] : [];
+  if (options.onDisk) await mkdir(path.join(directory, 'data'));
   let child: ChildProcess | undefined;
 
   const launch = async () => {

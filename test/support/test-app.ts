@@ -1,5 +1,8 @@
 // A fresh app on PouchDB's memory adapter with a clock the test moves: the same code path as production.
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import supertest from 'supertest';
 import { createApp, type App } from '../../src/app.ts';
 import { createManualClock } from '../../src/clock.ts';
@@ -34,7 +37,10 @@ export interface TestAppOptions {
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const config: Config = readConfig({ PUBLIC_URL: publicUrl, HASH_CONCURRENCY: '1', ...options.env });
+  // Mails go to DATA_DIR/outbox/: a directory of the app's own, removed on close, unless the test gives one.
+  const dataDir = options.env?.DATA_DIR ?? options.directory ?? (await mkdtemp(path.join(os.tmpdir(), 'test-app-')));
+  const ownsDataDir = options.env?.DATA_DIR === undefined && options.directory === undefined;
+  const config: Config = readConfig({ PUBLIC_URL: publicUrl, HASH_CONCURRENCY: '1', DATA_DIR: dataDir, ...options.env });
   const clock = createManualClock(options.clockStart);
   const database: PouchLocation =
     options.database ??
@@ -44,7 +50,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         ? { adapter: 'leveldb', directory: options.directory }
         : { adapter: 'memory', name: `test-${randomUUID()}` });
   const app = await createApp({ config, clock, log: options.log ?? silentLogger, database });
-  return { app, database, http: supertest.agent(app.express), clock, close: () => app.close() };
+  const close = async () => {
+    await app.close();
+    if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+  };
+  return { app, database, http: supertest.agent(app.express), clock, close };
 }
 
 export const ids = {
