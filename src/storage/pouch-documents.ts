@@ -15,7 +15,8 @@ import type { ChildCounts, IndexValue, ResourceRecord, ResourceReference, Sessio
  * - a removed resource whose path must never be reused keeps its id, as a tombstone;
  * - a shared record (lockout counts, settings) is `record:<key>`;
  * - a reference from one resource to another is `ref:<target>|<source>|<field>`, so that what refers
- *   to a resource is one key range.
+ *   to a resource is one key range;
+ * - the journal of a transaction is `journal:<time>:<random>`, so that old ones are one key range.
  * `|` cannot occur in a child name, and no id starts with `_`, which CouchDB reserves.
  */
 export const highKey = '\ufff0';
@@ -81,12 +82,18 @@ interface RecordDoc {
 interface RefDoc {
   kind: 'ref';
 }
+/** What a transaction changed, for the processes that follow the changes feed (pouch-journal.ts). */
+export interface JournalDoc {
+  kind: 'journal';
+  at: number;
+  entry: Record<string, unknown>;
+}
 /** What stays of a removed resource whose path is never given to another. */
 interface TombstoneDoc {
   kind: 'tombstone';
   path: string;
 }
-export type Doc = ResourceDoc | SessionDoc | UniqueDoc | CounterDoc | CountsDoc | GuardDoc | TombstoneDoc | RecordDoc | RefDoc;
+export type Doc = ResourceDoc | SessionDoc | UniqueDoc | CounterDoc | CountsDoc | GuardDoc | TombstoneDoc | RecordDoc | RefDoc | JournalDoc;
 export type Db = PouchDB.Database<Doc>;
 
 export type StoredDoc = Doc & PouchDB.Core.IdMeta & PouchDB.Core.GetMeta;

@@ -17,6 +17,7 @@ import {
   type Db,
   type Doc,
 } from './pouch-documents.ts';
+import { journalDocOf } from './pouch-journal.ts';
 import type { CountChange, LocalCommitter, PutDoc, PutDocument, WriteUnit } from './pouch-writes.ts';
 import { AlreadyExistsError, RevisionConflictError, type Backreference, type Changes, type ResourceRecord, type ResourceReference } from './storage.ts';
 import { parentPath } from '../tree/path.ts';
@@ -121,6 +122,8 @@ export class ResourceDocuments {
         unit.counts.push(...countChange(before, -1), ...countChange(record, 1));
       }
     });
+    // Last, so that over CouchDB a process reading it from the feed finds everything it tells of.
+    if (changes.journal) unit.docs.push(journalDocOf(changes.journal));
     let revs: string[];
     try {
       revs = await this.write(unit);

@@ -8,6 +8,7 @@ import * as claims from './pouch-claims.ts';
 import { countsDesign, countsDesignDoc, localCounts, viewCounts, type PoolCounts } from './pouch-counts.ts';
 import { getDoc, indexDesignDoc, indexField, isStatus, type Db, type Doc } from './pouch-documents.ts';
 import { ChangeFeed } from './pouch-feed.ts';
+import * as journals from './pouch-journal.ts';
 import { SharedRecords } from './pouch-records.ts';
 import { DocUpdater } from './pouch-updates.ts';
 import * as queries from './pouch-query.ts';
@@ -18,7 +19,10 @@ import {
   StorageUnavailableError,
   type Changes,
   type ChildQuery,
+  type FeedEvent,
+  type Journal,
   type ResourceRecord,
+  type Sequence,
   type SessionRecord,
   type SharedRecord,
   type Storage,
@@ -88,7 +92,7 @@ export async function openPouchStorage(location: PouchLocation, options: OpenOpt
     await db.createIndex({ index: { fields: ['parent', indexField(key)], ddoc: indexDesignDoc(key), name: 'by-parent' } });
   }
   if (remote) await ensureCountsView(db);
-  const storage = new PouchStorage(db, { destroyOnClose: location.adapter === 'memory', cacheSize: options.cacheSize ?? 10_000, remote });
+  const storage = new PouchStorage(db, { destroyOnClose: location.adapter === 'memory', cacheSize: options.cacheSize ?? 10_000, remote }, since);
   // Other processes write to a shared CouchDB: its changes feed tells this one what to forget.
   if (remote) storage.follow(new ChangeFeed(db, storage.cache, availability, since));
   return storage;
@@ -117,10 +121,13 @@ class PouchStorage implements Storage {
   private readonly counts: PoolCounts;
   private readonly resources: ResourceDocuments;
   private readonly records: SharedRecords;
+  /** Started by the first follower; over CouchDB it reads from the feed the cache follows, locally from one of its own. */
+  private journals: { feed: journals.JournalFeed; stop: () => void } | undefined;
 
   constructor(
     private readonly db: Db,
     private readonly options: { destroyOnClose: boolean; cacheSize: number; remote: boolean },
+    readonly openedAtSequence: Sequence,
   ) {
     this.cache = new RecordCache(options.cacheSize);
     if (options.remote) {
@@ -143,7 +150,12 @@ class PouchStorage implements Storage {
   insertResource = (record: ResourceRecord, options?: { counter?: { name: string; value: number } }) => this.resources.insert(record, options?.counter);
   insertResources = (records: readonly ResourceRecord[]) => this.resources.insertMany(records);
   replaceResource = (record: ResourceRecord) => this.resources.replace(record);
-  removeTree = (path: string, options?: { keepPath?: boolean }) => this.resources.removeTree(path, options?.keepPath === true);
+  removeTree = async (path: string, options?: { keepPath?: boolean; journal?: Journal }) => {
+    const removed = await this.resources.removeTree(path, options?.keepPath === true);
+    // Not in the same batch as the removal: a crash in between leaves a removal nobody is told of.
+    if (options?.journal && removed.length > 0) await this.put(journals.journalDocOf(options.journal));
+    return removed;
+  };
   commit = (changes: Changes) => this.resources.commit(changes);
   backreferences = (target: string) => this.resources.backreferences(target);
   guardedWithin = (path: string) => this.resources.guardedWithin(path);
@@ -173,12 +185,33 @@ class PouchStorage implements Storage {
   updateRecord = (key: string, change: (current: SharedRecord | undefined) => SharedRecord | undefined) => this.records.update(key, change);
   deleteExpiredRecords = (prefix: string, now: number) => this.records.deleteExpired(prefix, now);
 
+  followChanges(listener: (event: FeedEvent) => void): void {
+    if (!this.journals) {
+      const feed = new journals.JournalFeed(this.db);
+      let stop = () => feed.close();
+      if (this.feed) this.feed.onChange((change) => feed.take(change));
+      else {
+        const stopLocal = journals.followLocalChanges(this.db, this.openedAtSequence, (change) => feed.take(change));
+        stop = () => {
+          stopLocal();
+          feed.close();
+        };
+      }
+      this.journals = { feed, stop };
+    }
+    this.journals.feed.listen(listener);
+  }
+
+  transactionsSince = (since: Sequence, limit: number) => journals.transactionsSince(this.db, since, limit);
+  deleteJournalsBefore = (time: number) => journals.deleteJournalsBefore(this.db, time);
+
   follow(feed: ChangeFeed): void {
     this.feed = feed;
     feed.start();
   }
 
   async close(): Promise<void> {
+    this.journals?.stop();
     this.feed?.close();
     this.cache.clear();
     if (this.options.destroyOnClose) await this.db.destroy();

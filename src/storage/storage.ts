@@ -42,7 +42,27 @@ export interface Changes {
   inserts?: readonly { record: ResourceRecord; counter?: { name: string; value: number } }[];
   /** Resources read at their `revision`, written anew; one changed meanwhile fails the transaction. */
   replaces?: readonly ResourceRecord[];
+  /** What the transaction changed, told to every process that follows the changes feed. */
+  journal?: Journal;
 }
+
+/** A position in the store's changes feed: a number, or CouchDB's opaque string that starts with one. */
+export type Sequence = number | string;
+
+/**
+ * What a transaction changed, written with it so that every process following the store's changes
+ * feed learns of it as one unit, in the store's order. Plain JSON, which the storage does not read.
+ */
+export interface Journal {
+  /** Milliseconds since the epoch: journals are swept some time after it. */
+  at: number;
+  entry: Readonly<Record<string, unknown>>;
+}
+
+/** What the changes feed tells of, whichever process wrote it. */
+export type FeedEvent =
+  | { kind: 'transaction'; seq: Sequence; id: string; journal: Journal }
+  | { kind: 'session-ended'; seq: Sequence; userPath: string; sessionId: string };
 
 export type Comparator = 'eq' | 'noteq' | 'lt' | 'le' | 'gt' | 'ge' | 'any' | 'notany';
 
@@ -174,9 +194,9 @@ export interface Storage {
   guardedWithin(path: string): Promise<string[]>;
   /**
    * Removes a resource and everything below it for good; answers the removed records. With
-   * `keepPath`, the path itself is never given to a new resource.
+   * `keepPath`, the path itself is never given to a new resource. The journal is written after it.
    */
-  removeTree(path: string, options?: { keepPath?: boolean }): Promise<ResourceRecord[]>;
+  removeTree(path: string, options?: { keepPath?: boolean; journal?: Journal }): Promise<ResourceRecord[]>;
   /**
    * The next value of a named counter, starting at 0, never the same twice while the store is open
    * and never one that a stored resource's name used (when its insert said so), across processes too.
@@ -217,6 +237,22 @@ export interface Storage {
   updateRecord(key: string, change: (current: SharedRecord | undefined) => SharedRecord | undefined): Promise<SharedRecord | undefined>;
   /** Deletes the records whose key starts with `prefix` and whose time is up; answers how many went. */
   deleteExpiredRecords(prefix: string, now: number): Promise<number>;
+
+  /** Where the changes feed stood when the store was opened: followChanges tells of what came after. */
+  readonly openedAtSequence: Sequence;
+  /**
+   * Tells `listener` of every journal and every ended session that the store's changes feed shows
+   * after its opening, whichever process wrote them, one at a time in the store's order.
+   */
+  followChanges(listener: (event: FeedEvent) => void): void;
+  /**
+   * The transactions written after `since`, in the store's order, at most `limit` + 1 (so that one more
+   * says there are too many); undefined when the feed cannot tell them all: `since` is not one of its
+   * positions, or a journal was swept since.
+   */
+  transactionsSince(since: Sequence, limit: number): Promise<FeedEvent[] | undefined>;
+  /** Deletes the journals of transactions before `time`; answers how many went. */
+  deleteJournalsBefore(time: number): Promise<number>;
 
   close(): Promise<void>;
 }
