@@ -1,4 +1,5 @@
 // createApp(): the one place that wires storage, registry, authentication and routes into an express app.
+import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
@@ -9,6 +10,7 @@ import { createSessions } from './auth/sessions.ts';
 import { ensureAdmin, ensureInitialTree, migrateUniqueKeys, usersPoolPath } from './bootstrap.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import { createLive } from './live/live.ts';
 import { describeError, silentLogger, type Logger } from './log.ts';
 import { createLogin } from './model/login.ts';
 import { createResourceService } from './model/resources.ts';
@@ -37,9 +39,16 @@ export interface AppOptions {
 export interface App {
   express: Express;
   services: Services;
-  /** Stops background work, writes what is pending and closes the database. */
+  /** Answers WebSocket handshakes at /websocket on an http server: live change notifications (docs/websockets.md). */
+  acceptWebSockets(server: Server): void;
+  /** Closes every WebSocket connection with 1001 (an http server closes only once they are gone). */
+  closeWebSockets(): Promise<void>;
+  /** Closes the WebSocket connections, stops background work, writes what is pending and closes the database. */
   close(): Promise<void>;
 }
+
+/** How long the journal of a transaction is kept for connections that resume from the store's feed. */
+const journalRetentionMs = 60 * 60 * 1000;
 
 export async function createApp(options: AppOptions): Promise<App> {
   const { config } = options;
@@ -95,6 +104,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     throw error;
   }
 
+  // Following the store's changes from the start, so that connections that come back find what they missed.
+  const live = createLive({ storage, registry, codec, sessions, passwords, clock, log, config });
+
   // Old stores are migrated while the server already answers; closing waits for it.
   const migration = migrateUniqueKeys({ storage, resources, log }).catch((error: unknown) => log.error('unique_keys_migration_failed', describeError(error)));
 
@@ -116,13 +128,17 @@ export async function createApp(options: AppOptions): Promise<App> {
       (deleted) => deleted > 0 && log.info('lockout_counts_swept', { deleted }),
       (error: unknown) => log.error('lockout_sweep_failed', describeError(error)),
     );
+    storage.deleteJournalsBefore(clock.now() - journalRetentionMs).catch(logFailure('journal_sweep_failed'));
   }, config.sweepSeconds * 1000);
   sweeper.unref();
 
   return {
     express: app,
     services,
+    acceptWebSockets: (server) => live.accept(server),
+    closeWebSockets: () => live.closeConnections(),
     async close() {
+      await live.close();
       clearInterval(sweeper);
       await migration;
       await sessions.flush();

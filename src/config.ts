@@ -35,6 +35,21 @@ export interface Config {
   requestTimeoutSeconds: number;
   /** How many stored resources the pool queries of one request may read, for users and anonymous callers. */
   queryScanLimit: { user: number; anonymous: number };
+  /** A port of its own for /websocket, besides the API's. */
+  wsPort: number | undefined;
+  live: LivePolicy;
+}
+
+/** The bounds of live change notifications over WebSocket (docs/websockets.md). */
+export interface LivePolicy {
+  maxSubscriptions: number;
+  maxConnectionsPerAddress: number;
+  /** The transactions remembered for connections that resume. */
+  resumeWindow: number;
+  /** How often each connection is pinged; one that has not answered the last ping by then is dropped. */
+  heartbeatSeconds: number;
+  /** Bytes a connection may have waiting to be sent before it is closed as too slow. */
+  maxBufferedBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +73,8 @@ export function readConfig(env: Env = process.env): Config {
   if (queryScanLimitAnonymous > queryScanLimit) {
     throw new ConfigError(`QUERY_SCAN_LIMIT_ANONYMOUS must not be above QUERY_SCAN_LIMIT (${queryScanLimit}), not ${queryScanLimitAnonymous}`);
   }
+  const wsPort = env.WS_PORT ? integer(env, 'WS_PORT', 0, 1, 65535) : undefined;
+  if (wsPort !== undefined && wsPort === port) throw new ConfigError(`WS_PORT must differ from PORT (${port}): /websocket is served on PORT anyway`);
   return {
     port,
     host: env.HOST || '0.0.0.0',
@@ -101,6 +118,14 @@ export function readConfig(env: Env = process.env): Config {
     admin: adminSettings.length === 3 ? { name: adminName!, email: adminEmail!, password: adminPassword! } : undefined,
     requestTimeoutSeconds: integer(env, 'REQUEST_TIMEOUT_SECONDS', 30, 1, 3600),
     queryScanLimit: { user: queryScanLimit, anonymous: queryScanLimitAnonymous },
+    wsPort,
+    live: {
+      maxSubscriptions: integer(env, 'WS_MAX_SUBSCRIPTIONS', 1_000, 1, 100_000),
+      maxConnectionsPerAddress: integer(env, 'WS_MAX_CONNECTIONS_PER_ADDRESS', 100, 1, 1_000_000),
+      resumeWindow: integer(env, 'WS_RESUME_WINDOW', 1_000, 0, 1_000_000),
+      heartbeatSeconds: integer(env, 'WS_HEARTBEAT_SECONDS', 30, 1, 3600),
+      maxBufferedBytes: integer(env, 'WS_MAX_BUFFERED_BYTES', 1_048_576, 1024, 1_073_741_824),
+    },
   };
 }
 

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { isStatus, type Db, type JournalDoc } from './pouch-documents.ts';
 import type { PutDoc } from './pouch-writes.ts';
-import type { FeedEvent, Journal, Sequence } from './storage.ts';
+import { orderOf, type FeedEvent, type Journal, type Sequence } from './storage.ts';
 
 const journalPrefix = 'journal:';
 const sessionPrefix = 'session:';
@@ -37,8 +37,16 @@ export class JournalFeed {
   private readonly listeners: ((event: FeedEvent) => void)[] = [];
   private pending: Promise<void> = Promise.resolve();
   private closed = false;
+  /** The position of the last change whose followers were told of it (if it told them anything). */
+  private position: number;
+  private readonly waiting: { target: number; wake: () => void }[] = [];
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    since: Sequence,
+  ) {
+    this.position = orderOf(since) ?? 0;
+  }
 
   listen(listener: (event: FeedEvent) => void): void {
     this.listeners.push(listener);
@@ -53,10 +61,39 @@ export class JournalFeed {
       const event: FeedEvent = { kind: 'session-ended', seq: change.seq, userPath: key.slice(0, bar), sessionId: key.slice(bar + 1) };
       this.pending = this.pending.then(() => this.tell(event));
     }
+    const position = orderOf(change.seq);
+    if (position !== undefined) this.pending = this.pending.then(() => this.reach(position));
+  }
+
+  /** Resolves once followers were told of everything up to `target`, or after `timeoutMs`. */
+  caughtUp(target: number, timeoutMs: number): Promise<void> {
+    if (this.position >= target || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      timer.unref();
+      this.waiting.push({
+        target,
+        wake: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
   }
 
   close(): void {
     this.closed = true;
+    for (const { wake } of this.waiting.splice(0)) wake();
+  }
+
+  private reach(position: number): void {
+    this.position = Math.max(this.position, position);
+    for (let index = this.waiting.length - 1; index >= 0; index--) {
+      const waiter = this.waiting[index] as { target: number; wake: () => void };
+      if (waiter.target > this.position) continue;
+      this.waiting.splice(index, 1);
+      waiter.wake();
+    }
   }
 
   private async readAndTell(change: FeedChange): Promise<void> {

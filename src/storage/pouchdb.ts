@@ -16,6 +16,7 @@ import { ResourceDocuments } from './pouch-resources.ts';
 import * as sessions from './pouch-sessions.ts';
 import { LocalCommitter, type PutDocument } from './pouch-writes.ts';
 import {
+  orderOf,
   StorageUnavailableError,
   type Changes,
   type ChildQuery,
@@ -187,7 +188,7 @@ class PouchStorage implements Storage {
 
   followChanges(listener: (event: FeedEvent) => void): void {
     if (!this.journals) {
-      const feed = new journals.JournalFeed(this.db);
+      const feed = new journals.JournalFeed(this.db, this.openedAtSequence);
       let stop = () => feed.close();
       if (this.feed) this.feed.onChange((change) => feed.take(change));
       else {
@@ -200,6 +201,12 @@ class PouchStorage implements Storage {
       this.journals = { feed, stop };
     }
     this.journals.feed.listen(listener);
+  }
+
+  async followersCaughtUp(timeoutMs: number): Promise<void> {
+    if (!this.journals) return;
+    const target = orderOf((await this.db.info()).update_seq);
+    if (target !== undefined) await this.journals.feed.caughtUp(target, timeoutMs);
   }
 
   transactionsSince = (since: Sequence, limit: number) => journals.transactionsSince(this.db, since, limit);

@@ -50,6 +50,18 @@ export interface Changes {
 export type Sequence = number | string;
 
 /**
+ * The number at the start of a position, by which positions are ordered: the position itself on PouchDB
+ * and pouchdb-server, the part before the dash of CouchDB's strings (it grows with the feed). Undefined
+ * for anything else.
+ */
+export function orderOf(seq: unknown): number | undefined {
+  if (typeof seq === 'number') return Number.isFinite(seq) ? seq : undefined;
+  if (typeof seq !== 'string') return undefined;
+  const match = /^(\d+)(?:-|$)/.exec(seq);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
  * What a transaction changed, written with it so that every process following the store's changes
  * feed learns of it as one unit, in the store's order. Plain JSON, which the storage does not read.
  */
@@ -245,6 +257,11 @@ export interface Storage {
    * after its opening, whichever process wrote them, one at a time in the store's order.
    */
   followChanges(listener: (event: FeedEvent) => void): void;
+  /**
+   * Resolves once followers have been told of every change the store held when it was called (at once
+   * when nobody follows), or after `timeoutMs` should the feed lag behind that long.
+   */
+  followersCaughtUp(timeoutMs: number): Promise<void>;
   /**
    * The transactions written after `since`, in the store's order, at most `limit` + 1 (so that one more
    * says there are too many); undefined when the feed cannot tell them all: `since` is not one of its

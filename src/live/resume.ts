@@ -1,0 +1,79 @@
+// Resuming: a connection that comes back names where it was and what it followed, and gets what it missed, or is told to load again.
+import { readJournal } from '../model/journal.ts';
+import { orderOf, type Sequence } from '../storage/storage.ts';
+import type { Connection } from './connection.ts';
+import type { Hub } from './hub.ts';
+import { mayHear } from './plan.ts';
+import { ProtocolError, type ServerMessage } from './protocol.ts';
+import type { Transaction } from './recent.ts';
+
+/**
+ * Subscribes the connection to what it names and may still see, then sends, in order: the events it
+ * missed since `since` about those resources (or `resync_required` when the server cannot tell them
+ * all), `removed` for each named resource it can no longer see that the events did not remove, and the
+ * confirmation. Events that happen meanwhile wait until then, and none is sent twice.
+ */
+export async function resume(hub: Hub, connection: Connection, since: Sequence, references: readonly string[]): Promise<void> {
+  const { codec, policy } = hub.deps;
+  const paths = references.map((reference) => {
+    const path = codec.fromReference(reference);
+    if (path === undefined) throw new ProtocolError('unknown_resource', reference);
+    return path;
+  });
+  const fresh = new Set(paths.filter((path) => !connection.subscriptions.has(path)));
+  if (connection.subscriptions.size + fresh.size > policy.maxSubscriptions) {
+    throw new ProtocolError('too_many_subscriptions', `at most ${policy.maxSubscriptions} subscriptions per connection`);
+  }
+  const sight = hub.newSight();
+  await sight.load(paths);
+  const visible = [...new Set(paths)].filter((path) => sight.canSee(connection.principal, path));
+  await hub.caughtUp();
+
+  // From here to hold(), nothing is awaited: what the feed delivers later reaches the subscriptions live.
+  const missed = hub.recent.after(since);
+  const known = missed.kind === 'lost' ? [] : missed.transactions;
+  const knownThrough = Math.max(orderOf(since) ?? -Infinity, ...known.map((transaction) => orderOf(transaction.seq) ?? -Infinity));
+  for (const path of visible) hub.subscribe(connection, path);
+  connection.hold(Number.isFinite(knownThrough) ? knownThrough : undefined);
+  try {
+    const replayed = await missedTransactions(hub, since, missed);
+    const removed = new Set<string>();
+    if (!replayed || replayed.length > policy.resumeWindow) {
+      connection.answer({ event: 'resync_required', seq: hub.recent.last });
+    } else {
+      const watched = new Set(paths);
+      for (const transaction of replayed) {
+        for (const message of await eventsOf(hub, connection, transaction, watched)) {
+          if (message.event === 'removed') removed.add(String(message.resource));
+          connection.answer(message);
+        }
+      }
+    }
+    for (const path of new Set(paths)) {
+      if (!visible.includes(path) && !removed.has(codec.toUrl(path))) connection.answer(hub.messageOf({ event: 'removed', resource: path }, hub.recent.last));
+    }
+    connection.answer({ status: 'ok', action: 'resume', resources: visible.map(codec.toUrl) });
+  } finally {
+    connection.release();
+  }
+}
+
+/** Everything after `since`: from the window, and before it from the store's feed; undefined when neither can tell. */
+async function missedTransactions(hub: Hub, since: Sequence, missed: ReturnType<Hub['recent']['after']>): Promise<Transaction[] | undefined> {
+  if (missed.kind === 'lost') return undefined;
+  if (missed.kind === 'known') return missed.transactions;
+  const base = orderOf(missed.base) ?? 0;
+  const stored = await hub.deps.storage.transactionsSince(since, hub.deps.policy.resumeWindow);
+  if (!stored) return undefined;
+  const before = stored.flatMap((event) =>
+    event.kind === 'transaction' && (orderOf(event.seq) ?? Infinity) <= base ? [{ seq: event.seq, journal: readJournal(event.journal.entry) }] : [],
+  );
+  return [...before, ...missed.transactions];
+}
+
+/** The events of one transaction about the watched resources, as the connection may hear them now. */
+async function eventsOf(hub: Hub, connection: Connection, transaction: Transaction, watched: ReadonlySet<string>): Promise<ServerMessage[]> {
+  const sight = hub.newSight();
+  const events = await hub.plan(transaction, sight, (path) => watched.has(path));
+  return events.filter((planned) => mayHear(connection.principal, planned, sight, transaction.journal)).map((planned) => hub.messageOf(planned, transaction.seq));
+}
