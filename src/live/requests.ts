@@ -63,6 +63,8 @@ async function subscribe(hub: Hub, connection: Connection, reference: string): P
 
 async function unsubscribe(hub: Hub, connection: Connection, reference: string): Promise<ServerMessage> {
   const path = hub.deps.codec.fromReference(reference);
+  // Events of what was stored before the request still come, before the confirmation.
+  await hub.caughtUp();
   if (path !== undefined && hub.unsubscribe(connection, path)) return confirmation(true, 'unsubscribe', { resource: hub.deps.codec.toUrl(path) });
   // Not followed: redundant if it is there to follow, unknown otherwise.
   if (path === undefined || (await visiblePath(hub, connection, reference)) === undefined) throw new ProtocolError('unknown_resource', reference);

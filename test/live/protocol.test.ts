@@ -151,6 +151,17 @@ describe('live/protocol', () => {
     await again.close();
   });
 
+  it('refuses an origin that CORS_ORIGINS does not list, and closes on a frame too large or not UTF-8', async () => {
+    live = await startLiveApp({ env: { CORS_ORIGINS: 'https://app.example.org', BODY_LIMIT_BYTES: '2048' } });
+    await assert.rejects(connect(live.server.wsUrl, { headers: { Origin: 'https://evil.example' } }), (error: { status?: number }) => error.status === 403);
+    const allowed = await connect(live.server.wsUrl, { headers: { Origin: 'https://app.example.org' } });
+    allowed.send({ action: 'subscribe', resource: '/', padding: 'x'.repeat(3000) });
+    assert.equal((await allowed.closed).code, 1009);
+    const garbled = await live.connect();
+    garbled.socket.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    assert.equal((await garbled.closed).code, 1007);
+  });
+
   it('closes a connection that stops answering pings', async function () {
     this.timeout(20_000);
     live = await startLiveApp({ env: { WS_HEARTBEAT_SECONDS: '1' } });
