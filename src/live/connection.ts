@@ -65,11 +65,11 @@ export class Connection {
     this.write(message);
   }
 
-  /** An event about the connection itself (its session), or of a transaction at `seq`. */
-  notify(message: ServerMessage, seq?: Sequence): void {
+  /** An event about the connection itself (its session), or of a transaction at `seq`; `text` is the message serialized. */
+  notify(message: ServerMessage, seq?: Sequence, text?: string): void {
     if (seq !== undefined && this.seenThrough !== undefined && (orderOf(seq) ?? Infinity) <= this.seenThrough) return;
     if (this.held) this.held.push(message);
-    else this.write(message);
+    else this.write(message, text);
   }
 
   /** From now on, events wait until release(), and those of transactions at or before `seenThrough` are dropped. */
@@ -100,12 +100,12 @@ export class Connection {
    * A client that reads more slowly than it is sent to would make the server hold ever more for it:
    * past the bound it is closed instead, and may come back and resume.
    */
-  private write(message: ServerMessage): void {
+  private write(message: ServerMessage, text = JSON.stringify(message)): void {
     if (this.closed) return;
     if (this.peer.bufferedAmount > this.maxBufferedBytes) {
       this.close(tooSlowCode, 'Too slow: too much waited to be sent; reconnect and resume');
       return;
     }
-    this.peer.send(JSON.stringify(message));
+    this.peer.send(text);
   }
 }

@@ -1,6 +1,6 @@
 // The connections of this process and what each follows; every transaction the store's changes feed tells of becomes events for those who may hear of them.
 import { principalOf } from '../auth/authenticate.ts';
-import { anonymous } from '../auth/permissions.ts';
+import { anonymous, type Principal } from '../auth/permissions.ts';
 import type { Passwords } from '../auth/passwords.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Clock } from '../clock.ts';
@@ -11,7 +11,7 @@ import { readJournal, type TransactionJournal } from '../model/journal.ts';
 import type { Registry } from '../registry.ts';
 import type { FeedEvent, Sequence, Storage } from '../storage/storage.ts';
 import type { PathCodec } from '../tree/path.ts';
-import type { Connection } from './connection.ts';
+import type { Connection, LiveSession } from './connection.ts';
 import { mayHear, namedPaths, planEvents, type PlannedEvent } from './plan.ts';
 import type { ServerMessage } from './protocol.ts';
 import { RecentTransactions, type Transaction } from './recent.ts';
@@ -35,6 +35,8 @@ export class Hub {
   readonly connections = new Set<Connection>();
   readonly recent: RecentTransactions;
   private readonly subscribers = new Map<string, Set<Connection>>();
+  /** Connections by the session they authenticated with, `<user path>|<session id>`. */
+  private readonly bySession = new Map<string, Set<Connection>>();
   /** The feed's events, one after another: a transaction's events all go out before the next one's. */
   private pending: Promise<void> = Promise.resolve();
 
@@ -65,25 +67,30 @@ export class Hub {
 
   remove(connection: Connection): void {
     this.connections.delete(connection);
+    this.actAs(connection, undefined, anonymous);
     for (const path of [...connection.subscriptions]) this.unsubscribe(connection, path);
+  }
+
+  /** The session (if any) and principal a connection acts with from now on. */
+  actAs(connection: Connection, session: LiveSession | undefined, principal: Principal): void {
+    if (connection.session) removeFrom(this.bySession, sessionKey(connection.session), connection);
+    connection.session = session;
+    connection.principal = principal;
+    if (session) addTo(this.bySession, sessionKey(session), connection);
   }
 
   /** False when the connection follows the resource already. */
   subscribe(connection: Connection, path: string): boolean {
     if (connection.subscriptions.has(path)) return false;
     connection.subscriptions.add(path);
-    let set = this.subscribers.get(path);
-    if (!set) this.subscribers.set(path, (set = new Set()));
-    set.add(connection);
+    addTo(this.subscribers, path, connection);
     return true;
   }
 
   /** False when the connection did not follow the resource. */
   unsubscribe(connection: Connection, path: string): boolean {
     if (!connection.subscriptions.delete(path)) return false;
-    const set = this.subscribers.get(path);
-    set?.delete(connection);
-    if (set?.size === 0) this.subscribers.delete(path);
+    removeFrom(this.subscribers, path, connection);
     return true;
   }
 
@@ -123,8 +130,7 @@ export class Hub {
   /** Tells a connection its session ended; it goes on as anonymous, and loses what anonymous may not see. */
   async endSession(connection: Connection, seq: Sequence): Promise<void> {
     if (!connection.session) return;
-    connection.session = undefined;
-    connection.principal = anonymous;
+    this.actAs(connection, undefined, anonymous);
     connection.notify({ event: 'session_ended', seq });
     await this.recheck([connection], () => true, seq);
   }
@@ -144,10 +150,7 @@ export class Hub {
   private async take(event: FeedEvent): Promise<void> {
     try {
       if (event.kind === 'session-ended') {
-        for (const connection of [...this.connections]) {
-          const { session } = connection;
-          if (session?.userPath === event.userPath && session.sessionId === event.sessionId) await this.endSession(connection, event.seq);
-        }
+        for (const connection of [...(this.bySession.get(sessionKey(event)) ?? [])]) await this.endSession(connection, event.seq);
         return;
       }
       const transaction = { seq: event.seq, journal: readJournal(event.journal.entry) };
@@ -167,15 +170,22 @@ export class Hub {
     const sight = this.newSight();
     const events = await this.plan(transaction, sight, (path) => this.subscribers.has(path));
     for (const planned of events) {
+      const message = this.messageOf(planned, seq);
+      // Serialized once for all its subscribers.
+      const text = JSON.stringify(message);
       for (const connection of this.subscribers.get(planned.resource) ?? []) {
-        if (mayHear(connection.principal, planned, sight, journal)) connection.notify(this.messageOf(planned, seq), seq);
+        if (mayHear(connection.principal, planned, sight, journal)) connection.notify(message, seq, text);
       }
     }
     // Adhocracy 3: a removal ends the subscriptions to what was removed, even should it be shown again.
     for (const path of journal.removed) for (const connection of [...(this.subscribers.get(path) ?? [])]) this.unsubscribe(connection, path);
     // Below what was hidden, restricted or removed, and wherever a principal's roles changed, look again.
     const changed = [...journal.access, ...journal.removed];
-    if (changed.length > 0) await this.recheck(this.connections, (path) => changed.some((above) => path.startsWith(above)), seq, sight);
+    if (changed.length > 0) {
+      const isBelowChange = (path: string) => changed.some((above) => path.startsWith(above));
+      const concerned = new Set([...this.subscribers].flatMap(([path, connections]) => (isBelowChange(path) ? [...connections] : [])));
+      await this.recheck(concerned, isBelowChange, seq, sight);
+    }
     if (changedPrincipals.length > 0) await this.recheck(changedPrincipals, () => true, seq, sight);
   }
 
@@ -200,10 +210,24 @@ export class Hub {
       if (connection.session !== session) continue;
       if (!next) await this.endSession(connection, seq);
       else {
-        connection.principal = next;
+        this.actAs(connection, session, next);
         changedConnections.push(connection);
       }
     }
     return changedConnections;
   }
+}
+
+const sessionKey = ({ userPath, sessionId }: { userPath: string; sessionId: string }) => `${userPath}|${sessionId}`;
+
+function addTo<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
+  let set = index.get(key);
+  if (!set) index.set(key, (set = new Set()));
+  set.add(value);
+}
+
+function removeFrom<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
+  const set = index.get(key);
+  set?.delete(value);
+  if (set?.size === 0) index.delete(key);
 }

@@ -87,8 +87,7 @@ async function authenticate(hub: Hub, connection: Connection, token: string): Pr
     throw error;
   }
   const changed = connection.session?.token !== token;
-  connection.session = { token, userPath: session.userPath, sessionId: session.sessionId, expiresAt: session.expiresAt };
-  connection.principal = principal;
+  hub.actAs(connection, { token, userPath: session.userPath, sessionId: session.sessionId, expiresAt: session.expiresAt }, principal);
   await hub.recheck([connection], () => true, hub.recent.last);
   return confirmation(changed, 'authenticate', { resource: codec.toUrl(session.userPath) });
 }
