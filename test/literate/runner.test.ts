@@ -279,6 +279,24 @@ describe('literate/parse websocket blocks', () => {
   });
 });
 
+/** A spec's registration of Anna, capturing her URL as `anna`. */
+const registerAnna = `
+${'```'}http
+POST /principals/users
+
+{"content_type": "adhocracy_core.resources.principal.IUser",
+ "data": {"adhocracy_core.sheets.principal.IUserBasic": {"name": "Anna Müller"},
+          "adhocracy_core.sheets.principal.IUserExtended": {"email": "anna@example.org"},
+          "adhocracy_core.sheets.principal.IPasswordAuthentication": {"password": "EckVocUbs3"}}}
+${'```'}
+
+${'```'}http-response
+200
+
+{"path": "{{=anna}}", ...}
+${'```'}
+`;
+
 describe('literate/run', () => {
   let directory: string;
 
@@ -326,21 +344,7 @@ describe('literate/run', () => {
   it('runs the requests in order with captures, `As:` and the clock, and counts them', async () => {
     const file = path.join(directory, 'passing.md');
     const spec = `
-\`\`\`http
-POST /principals/users
-
-{"content_type": "adhocracy_core.resources.principal.IUser",
- "data": {"adhocracy_core.sheets.principal.IUserBasic": {"name": "Anna Müller"},
-          "adhocracy_core.sheets.principal.IUserExtended": {"email": "anna@example.org"},
-          "adhocracy_core.sheets.principal.IPasswordAuthentication": {"password": "EckVocUbs3"}}}
-\`\`\`
-
-\`\`\`http-response
-200
-
-{"path": "{{=anna}}", ...}
-\`\`\`
-
+${registerAnna}
 \`\`\`http
 POST /login_username
 
@@ -390,21 +394,7 @@ RECEIVE tab
 {"status": "ok", "action": "subscribe", "resource": "http://localhost:6541/principals/users/"}
 \`\`\`
 
-\`\`\`http
-POST /principals/users
-
-{"content_type": "adhocracy_core.resources.principal.IUser",
- "data": {"adhocracy_core.sheets.principal.IUserBasic": {"name": "Anna Müller"},
-          "adhocracy_core.sheets.principal.IUserExtended": {"email": "anna@example.org"},
-          "adhocracy_core.sheets.principal.IPasswordAuthentication": {"password": "EckVocUbs3"}}}
-\`\`\`
-
-\`\`\`http-response
-200
-
-{"path": "{{=anna}}", ...}
-\`\`\`
-
+${registerAnna}
 \`\`\`websocket
 RECEIVE tab
 {"event": "new_child", "resource": "http://localhost:6541/principals/users/", "child": "{{anna}}", "seq": "{{=seq}}"}

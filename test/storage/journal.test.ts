@@ -1,36 +1,13 @@
 // Transaction journals through the changes feed, on every adapter: what followers are told, in which order, and what a resume can read back.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { openPouchStorage, type PouchLocation } from '../../src/storage/pouchdb.ts';
+import { openPouchStorage } from '../../src/storage/pouchdb.ts';
 import type { FeedEvent, Journal, ResourceRecord, Sequence, Storage } from '../../src/storage/storage.ts';
-import { startCouchServer, type CouchServer } from '../support/couch-server.ts';
+import { storageBackends } from '../support/backends.ts';
 import { waitFor } from '../support/wait.ts';
 
-let couch: Promise<CouchServer> | undefined;
-after(async () => {
-  await (await couch)?.stop();
-});
-
-const backends: { name: string; open: () => Promise<{ location: PouchLocation; cleanUp: () => Promise<void> }> }[] = [
-  { name: 'memory', open: async () => ({ location: { adapter: 'memory', name: `journal-${randomUUID()}` }, cleanUp: async () => undefined }) },
-  {
-    name: 'leveldb',
-    open: async () => {
-      const directory = await mkdtemp(path.join(os.tmpdir(), 'journal-'));
-      return { location: { adapter: 'leveldb', directory }, cleanUp: () => rm(directory, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: 'CouchDB over HTTP',
-    open: async () => {
-      couch ??= startCouchServer();
-      return { location: { adapter: 'http', url: `${(await couch).url}/journal-${randomUUID()}` }, cleanUp: async () => undefined };
-    },
-  },
-];
+const { backends, couchUrl, stop } = storageBackends('journal');
+after(stop);
 
 const resource = (path: string): ResourceRecord => ({ path, contentType: 'example.IThing', data: { 'example.ISheet': { value: path } } });
 const journal = (at: number, name: string): Journal => ({ at, entry: { created: [`/${name}/`] } });
@@ -112,8 +89,7 @@ for (const backend of backends) {
 
 describe('storage/journal over HTTP, two processes', () => {
   it('tells a second process on the same database of the first one’s transactions', async () => {
-    couch ??= startCouchServer();
-    const url = `${(await couch).url}/journal-${randomUUID()}`;
+    const url = `${await couchUrl()}/journal-${randomUUID()}`;
     const writer = await openPouchStorage({ adapter: 'http', url });
     const reader = await openPouchStorage({ adapter: 'http', url });
     try {
