@@ -41,10 +41,11 @@ export class Hub {
   private pending: Promise<void> = Promise.resolve();
 
   constructor(readonly deps: HubDeps) {
-    this.recent = new RecentTransactions(deps.policy.resumeWindow, deps.storage.openedAtSequence);
     deps.storage.followChanges((event) => {
       this.pending = this.pending.then(() => this.take(event));
     });
+    // Read once following: where the feed starts for its followers.
+    this.recent = new RecentTransactions(deps.policy.resumeWindow, deps.storage.openedAtSequence);
   }
 
   /** Resolves once every event the feed told of so far has been handled. */

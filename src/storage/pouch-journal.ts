@@ -10,6 +10,8 @@ const sessionPrefix = 'session:';
 const firstRetryMs = 100;
 const longestRetryMs = 5_000;
 const pageSize = 500;
+/** Changes kept for a follower that has not come yet. */
+const maxEarlyChanges = 10_000;
 
 /** The time as 15 digits, so that journal ids sort by time and the old ones are one key range. */
 const journalKeyBefore = (time: number) => `${journalPrefix}${String(Math.max(0, Math.floor(time))).padStart(15, '0')}`;
@@ -40,19 +42,39 @@ export class JournalFeed {
   /** The position of the last change whose followers were told of it (if it told them anything). */
   private position: number;
   private readonly waiting: { target: number; wake: () => void }[] = [];
+  /** Changes that came before the first follower, who hears of them first; undefined from then on. */
+  private early: FeedChange[] | undefined = [];
 
   constructor(
     private readonly db: Db,
-    since: Sequence,
+    /** Where the feed starts: followers hear of what comes after it. */
+    private since: Sequence,
   ) {
     this.position = orderOf(since) ?? 0;
   }
 
+  /** Followers hear of every transaction after this position. */
+  get base(): Sequence {
+    return this.since;
+  }
+
   listen(listener: (event: FeedEvent) => void): void {
     this.listeners.push(listener);
+    const early = this.early;
+    this.early = undefined;
+    for (const change of early ?? []) this.take(change);
   }
 
   take(change: FeedChange): void {
+    if (this.early) {
+      this.early.push(change);
+      // Nobody follows yet, and may never: what the first follower will hear of starts later instead.
+      if (this.early.length > maxEarlyChanges) {
+        this.early = [];
+        this.since = change.seq;
+      }
+      return;
+    }
     if (change.id.startsWith(journalPrefix) && !change.deleted) {
       this.pending = this.pending.then(() => this.readAndTell(change));
     } else if (change.id.startsWith(sessionPrefix) && change.deleted) {
@@ -67,7 +89,7 @@ export class JournalFeed {
 
   /** Resolves once followers were told of everything up to `target`, or after `timeoutMs`. */
   caughtUp(target: number, timeoutMs: number): Promise<void> {
-    if (this.position >= target || this.closed) return Promise.resolve();
+    if (this.position >= target || this.closed || this.early) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
       timer.unref();

@@ -122,13 +122,14 @@ class PouchStorage implements Storage {
   private readonly counts: PoolCounts;
   private readonly resources: ResourceDocuments;
   private readonly records: SharedRecords;
-  /** Started by the first follower; over CouchDB it reads from the feed the cache follows, locally from one of its own. */
+  /** Over CouchDB it reads from the feed the cache follows, from the start; locally from one of its own, started by the first follower. */
   private journals: { feed: journals.JournalFeed; stop: () => void } | undefined;
 
   constructor(
     private readonly db: Db,
     private readonly options: { destroyOnClose: boolean; cacheSize: number; remote: boolean },
-    readonly openedAtSequence: Sequence,
+    /** Where the changes feed stood when the store was opened. */
+    private readonly opened: Sequence,
   ) {
     this.cache = new RecordCache(options.cacheSize);
     if (options.remote) {
@@ -186,19 +187,22 @@ class PouchStorage implements Storage {
   updateRecord = (key: string, change: (current: SharedRecord | undefined) => SharedRecord | undefined) => this.records.update(key, change);
   deleteExpiredRecords = (prefix: string, now: number) => this.records.deleteExpired(prefix, now);
 
+  get openedAtSequence(): Sequence {
+    return this.journals?.feed.base ?? this.opened;
+  }
+
   followChanges(listener: (event: FeedEvent) => void): void {
     if (!this.journals) {
-      const feed = new journals.JournalFeed(this.db, this.openedAtSequence);
-      let stop = () => feed.close();
-      if (this.feed) this.feed.onChange((change) => feed.take(change));
-      else {
-        const stopLocal = journals.followLocalChanges(this.db, this.openedAtSequence, (change) => feed.take(change));
-        stop = () => {
+      // Locally the feed starts where the store was opened, whenever the first follower comes.
+      const feed = new journals.JournalFeed(this.db, this.opened);
+      const stopLocal = journals.followLocalChanges(this.db, this.opened, (change) => feed.take(change));
+      this.journals = {
+        feed,
+        stop: () => {
           stopLocal();
           feed.close();
-        };
-      }
-      this.journals = { feed, stop };
+        },
+      };
     }
     this.journals.feed.listen(listener);
   }
@@ -214,6 +218,10 @@ class PouchStorage implements Storage {
 
   follow(feed: ChangeFeed): void {
     this.feed = feed;
+    // Over CouchDB the journals come from the feed the cache follows, from its first change on.
+    const journalFeed = new journals.JournalFeed(this.db, this.opened);
+    feed.onChange((change) => journalFeed.take(change));
+    this.journals = { feed: journalFeed, stop: () => journalFeed.close() };
     feed.start();
   }
 

@@ -250,7 +250,10 @@ export interface Storage {
   /** Deletes the records whose key starts with `prefix` and whose time is up; answers how many went. */
   deleteExpiredRecords(prefix: string, now: number): Promise<number>;
 
-  /** Where the changes feed stood when the store was opened: followChanges tells of what came after. */
+  /**
+   * Where followers start hearing of the changes feed (followChanges tells of what came after): where
+   * it stood when the store was opened, or later should nobody follow it for thousands of changes.
+   */
   readonly openedAtSequence: Sequence;
   /**
    * Tells `listener` of every journal and every ended session that the store's changes feed shows

@@ -50,6 +50,27 @@ for (const backend of backends) {
       assert.deepEqual(transactions(told)[3]?.journal, journal(2000, 'e'));
     });
 
+    it('tells a follower that comes late of what was written since the store was opened', async () => {
+      const opened = await backend.open();
+      const late = await openPouchStorage(opened.location);
+      try {
+        await late.insertResource(resource('/'));
+        await late.commit({ inserts: [{ record: resource('/early/') }], journal: journal(1, 'early') });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const heard: FeedEvent[] = [];
+        late.followChanges((event) => heard.push(event));
+        await late.commit({ inserts: [{ record: resource('/later/') }], journal: journal(2, 'later') });
+        await waitFor(() => heard.length === 2, 'both transactions');
+        assert.deepEqual(
+          transactions(heard).map((event) => event.journal),
+          [journal(1, 'early'), journal(2, 'later')],
+        );
+      } finally {
+        await late.close();
+        await opened.cleanUp();
+      }
+    });
+
     it('tells of a removal after the removal, and of nothing when there was nothing to remove', async () => {
       await storage.insertResource(resource('/a/'));
       await storage.removeTree('/missing/', { journal: journal(1, 'missing') });
