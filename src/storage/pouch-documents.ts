@@ -32,6 +32,8 @@ export const countsKey = (parent: string) => `counts:${parent}`;
 export const sessionKey = (userPath: string, id: string) => `session:${userPath}|${id}`;
 export const sessionsRange = (userPath: string) => ({ startkey: `session:${userPath}|`, endkey: `session:${userPath}|${highKey}` });
 export const guardKey = (path: string) => `guard:${path}`;
+export const journalPrefix = 'journal:';
+export const isJournalKey = (id: string) => id.startsWith(journalPrefix);
 /** `ref:<target>|<source>|<key>`: a target's backreferences are one key range, and the id says it all. */
 export const refKey = (reference: ResourceReference, source: string) => `ref:${reference.target}|${source}|${reference.key}`;
 export const backreferencesRange = (target: string) => ({ startkey: `ref:${target}|`, endkey: `ref:${target}|${highKey}` });

@@ -1,10 +1,10 @@
 // Transaction journals: written with each transaction, read back from the changes feed by every process in the store's order, swept after a while.
 import { randomBytes } from 'node:crypto';
-import { isStatus, type Db, type JournalDoc } from './pouch-documents.ts';
+import { LRUCache } from 'lru-cache';
+import { isJournalKey, isStatus, journalPrefix, type Db, type JournalDoc } from './pouch-documents.ts';
 import type { PutDoc } from './pouch-writes.ts';
 import { orderOf, type FeedEvent, type Journal, type Sequence } from './storage.ts';
 
-const journalPrefix = 'journal:';
 const sessionPrefix = 'session:';
 /** The first wait before reading a journal again when the store did not answer, doubled up to the longest. */
 const firstRetryMs = 100;
@@ -16,10 +16,14 @@ const maxEarlyChanges = 10_000;
 /** The time as 15 digits, so that journal ids sort by time and the old ones are one key range. */
 const journalKeyBefore = (time: number) => `${journalPrefix}${String(Math.max(0, Math.floor(time))).padStart(15, '0')}`;
 
+/** Random for each process, so that no two processes make the same journal id; a counter within it. */
+const processTag = randomBytes(8).toString('hex');
+let journalsMade = 0;
+
 /** The document of a journal, with an id of its own that no other process can take. */
-export function journalDocOf(journal: Journal): PutDoc {
-  const doc: JournalDoc = { kind: 'journal', at: journal.at, entry: { ...journal.entry } };
-  return { _id: `${journalKeyBefore(journal.at)}:${randomBytes(8).toString('hex')}`, ...doc };
+export function journalDocOf(journal: Journal): PutDoc & JournalDoc {
+  journalsMade += 1;
+  return { _id: `${journalKeyBefore(journal.at)}:${processTag}-${journalsMade}`, kind: 'journal', at: journal.at, entry: { ...journal.entry } };
 }
 
 /** One change as the changes feed reports it, without its document. */
@@ -44,6 +48,8 @@ export class JournalFeed {
   private readonly waiting: { target: number; wake: () => void }[] = [];
   /** Changes that came before the first follower, who hears of them first; undefined from then on. */
   private early: FeedChange[] | undefined = [];
+  /** The journals this process wrote and the feed has not told of yet: they need not be read back. */
+  private readonly written = new LRUCache<string, JournalDoc>({ max: 10_000 });
 
   constructor(
     private readonly db: Db,
@@ -65,6 +71,11 @@ export class JournalFeed {
     for (const change of early ?? []) this.take(change);
   }
 
+  /** A journal this process has written: the feed will name it, and it is told without reading it back. */
+  remember(doc: PutDoc & JournalDoc): void {
+    if (!this.early) this.written.set(doc._id, { kind: 'journal', at: doc.at, entry: doc.entry });
+  }
+
   take(change: FeedChange): void {
     if (this.early) {
       this.early.push(change);
@@ -75,7 +86,7 @@ export class JournalFeed {
       }
       return;
     }
-    if (change.id.startsWith(journalPrefix) && !change.deleted) {
+    if (isJournalKey(change.id) && !change.deleted) {
       this.pending = this.pending.then(() => this.readAndTell(change));
     } else if (change.id.startsWith(sessionPrefix) && change.deleted) {
       const key = change.id.slice(sessionPrefix.length);
@@ -119,6 +130,12 @@ export class JournalFeed {
   }
 
   private async readAndTell(change: FeedChange): Promise<void> {
+    const known = this.written.get(change.id);
+    if (known) {
+      this.written.delete(change.id);
+      this.tell({ kind: 'transaction', seq: change.seq, id: change.id, journal: { at: known.at, entry: known.entry } });
+      return;
+    }
     for (let delayMs = firstRetryMs; !this.closed; delayMs = Math.min(longestRetryMs, delayMs * 2)) {
       try {
         const doc = await this.db.get(change.id);
@@ -155,7 +172,7 @@ export async function transactionsSince(db: Db, since: Sequence, limit: number):
     for (;;) {
       const page = await db.changes({ since: position, limit: pageSize });
       for (const change of page.results) {
-        if (!change.id.startsWith(journalPrefix)) continue;
+        if (!isJournalKey(change.id)) continue;
         // A journal swept since: what it told is lost.
         if (change.deleted) return undefined;
         found.push({ id: change.id, seq: change.seq });

@@ -42,6 +42,8 @@ export class ResourceDocuments {
     private readonly db: Db,
     private readonly writer: Writer,
     private readonly cache: RecordCache,
+    /** Told of each journal before it is written, so that the changes feed need not read it back. */
+    private readonly onJournal: (doc: ReturnType<typeof journalDocOf>) => void = () => undefined,
   ) {}
 
   async read(path: string): Promise<ResourceRecord | undefined> {
@@ -123,7 +125,11 @@ export class ResourceDocuments {
       }
     });
     // Last, so that over CouchDB a process reading it from the feed finds everything it tells of.
-    if (changes.journal) unit.docs.push(journalDocOf(changes.journal));
+    if (changes.journal) {
+      const journal = journalDocOf(changes.journal);
+      this.onJournal(journal);
+      unit.docs.push(journal);
+    }
     let revs: string[];
     try {
       revs = await this.write(unit);

@@ -137,13 +137,13 @@ class PouchStorage implements Storage {
       const updater = new DocUpdater(db, this.put);
       this.counts = viewCounts(db, updater, this.cache);
       this.records = new SharedRecords(db, updater);
-      this.resources = new ResourceDocuments(db, { remote: this.put }, this.cache);
+      this.resources = new ResourceDocuments(db, { remote: this.put }, this.cache, this.rememberJournal);
     } else {
       const committer = new LocalCommitter(db);
       this.put = committer.put;
       this.counts = localCounts(committer);
       this.records = new SharedRecords(db, new DocUpdater(db, this.put));
-      this.resources = new ResourceDocuments(db, { local: committer }, this.cache);
+      this.resources = new ResourceDocuments(db, { local: committer }, this.cache, this.rememberJournal);
     }
   }
 
@@ -155,7 +155,11 @@ class PouchStorage implements Storage {
   removeTree = async (path: string, options?: { keepPath?: boolean; journal?: Journal }) => {
     const removed = await this.resources.removeTree(path, options?.keepPath === true);
     // Not in the same batch as the removal: a crash in between leaves a removal nobody is told of.
-    if (options?.journal && removed.length > 0) await this.put(journals.journalDocOf(options.journal));
+    if (options?.journal && removed.length > 0) {
+      const journal = journals.journalDocOf(options.journal);
+      this.rememberJournal(journal);
+      await this.put(journal);
+    }
     return removed;
   };
   commit = (changes: Changes) => this.resources.commit(changes);
@@ -186,6 +190,8 @@ class PouchStorage implements Storage {
   readRecord = (key: string) => this.records.read(key);
   updateRecord = (key: string, change: (current: SharedRecord | undefined) => SharedRecord | undefined) => this.records.update(key, change);
   deleteExpiredRecords = (prefix: string, now: number) => this.records.deleteExpired(prefix, now);
+
+  private readonly rememberJournal = (doc: ReturnType<typeof journals.journalDocOf>) => this.journals?.feed.remember(doc);
 
   get openedAtSequence(): Sequence {
     return this.journals?.feed.base ?? this.opened;
