@@ -18,20 +18,20 @@ const openingBatch = 100;
 /** How long a change may take to reach a connection before it counts as not delivered. */
 const deliveryTimeoutMs = 10_000;
 
-const mebibytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const formatMiB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-function percentile(sorted: readonly number[], share: number): number {
+function pickPercentile(sorted: readonly number[], share: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)] as number;
 }
 
-function latencyMeasurement(label: string, latencies: number[], missed: number): Measurement {
+function toLatencyMeasurement(label: string, latencies: number[], missed: number): Measurement {
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
     label,
     reqPerSec: Number.NaN,
-    p50Ms: percentile(sorted, 0.5),
-    p99Ms: percentile(sorted, 0.99),
+    p50Ms: pickPercentile(sorted, 0.5),
+    p99Ms: pickPercentile(sorted, 0.99),
     unexpected: missed,
     expected: latencies.length,
     statuses: {},
@@ -122,7 +122,7 @@ async function measureOneProcess(settings: Settings, say: (text: string) => void
     say(`  ${changes} changes to it, one after another…`);
     const { latencies, missed } = await measureDeliveries(server, token, pool, count, changes, received);
     closeAll(sockets);
-    const measured = latencyMeasurement(`backend: PUT of a pool, ${count} subscribed connections`, latencies, missed);
+    const measured = toLatencyMeasurement(`backend: PUT of a pool, ${count} subscribed connections`, latencies, missed);
     return {
       id: 'ws-fanout',
       figure: `one change to a pool, ${count.toLocaleString('en')} subscribed WebSocket connections`,
@@ -157,10 +157,10 @@ async function measureIdleMemory(settings: Settings, say: (text: string) => void
     return {
       id: 'ws-idle-rss',
       figure: `RSS of ${count.toLocaleString('en')} idle authenticated WebSocket connections`,
-      measured: latencyMeasurement('backend: idle connections', [], 0),
-      baselineLabel: `RSS before: ${mebibytes(before)}`,
-      ratioText: `${mebibytes(after)}, +${mebibytes(growth)} (${(growth / count / 1024).toFixed(1)} KiB each)`,
-      targetText: `growth ≤ ${mebibytes(boundBytes)}`,
+      measured: toLatencyMeasurement('backend: idle connections', [], 0),
+      baselineLabel: `RSS before: ${formatMiB(before)}`,
+      ratioText: `${formatMiB(after)}, +${formatMiB(growth)} (${(growth / count / 1024).toFixed(1)} KiB each)`,
+      targetText: `growth ≤ ${formatMiB(boundBytes)}`,
       met: growth <= boundBytes,
     };
   } finally {
@@ -189,7 +189,7 @@ async function measureAcrossProcesses(settings: Settings, say: (text: string) =>
     const sockets = await openMany(`ws://127.0.0.1:${reader.port}/websocket`, count, { action: 'subscribe', resource: pool }, recordModified(pool, received));
     const { latencies, missed } = await measureDeliveries(writer, token, pool, count, changes, received);
     closeAll(sockets);
-    const measured = latencyMeasurement(`backend B: PUT through backend A, ${count} connections on B`, latencies, missed);
+    const measured = toLatencyMeasurement(`backend B: PUT through backend A, ${count} connections on B`, latencies, missed);
     return {
       id: 'ws-cross-process',
       figure: `a change through one process to ${count} connections on another, over pouchdb-server`,

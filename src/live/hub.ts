@@ -12,7 +12,7 @@ import type { Registry } from '../registry.ts';
 import type { FeedEvent, Sequence, Storage } from '../storage/storage.ts';
 import type { PathCodec } from '../tree/path.ts';
 import type { Connection, LiveSession } from './connection.ts';
-import { mayHear, namedPaths, planEvents, type PlannedEvent } from './plan.ts';
+import { canHear, listNamedPaths, planEvents, type PlannedEvent } from './plan.ts';
 import type { ServerMessage } from './protocol.ts';
 import { RecentTransactions, type Transaction } from './recent.ts';
 import { Sight } from './sight.ts';
@@ -108,7 +108,7 @@ export class Hub {
       return record !== undefined && this.deps.registry.resourceTypes.get(record.contentType)?.kind === 'itemVersion';
     };
     const events = planEvents(journal, isVersion).filter((event) => isWatched(event.resource));
-    await sight.load(namedPaths(events));
+    await sight.load(listNamedPaths(events));
     return events;
   }
 
@@ -175,7 +175,7 @@ export class Hub {
       // Serialized once for all its subscribers.
       const text = JSON.stringify(message);
       for (const connection of this.subscribers.get(planned.resource) ?? []) {
-        if (mayHear(connection.principal, planned, sight, journal)) connection.notify(message, seq, text);
+        if (canHear(connection.principal, planned, sight, journal)) connection.notify(message, seq, text);
       }
     }
     // Adhocracy 3: a removal ends the subscriptions to what was removed, even should it be shown again.

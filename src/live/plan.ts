@@ -52,7 +52,7 @@ export function planEvents(journal: TransactionJournal, isVersion: (path: string
  * goes to every subscriber of what was removed, who could see it until then; a removed child is named
  * to those who could see it just before.
  */
-export function mayHear(principal: Principal, planned: PlannedEvent, sight: Sight, journal: TransactionJournal): boolean {
+export function canHear(principal: Principal, planned: PlannedEvent, sight: Sight, journal: TransactionJournal): boolean {
   const { event, resource, other } = planned;
   if (event === 'removed') return true;
   if (!sight.canSee(principal, resource)) return false;
@@ -62,6 +62,6 @@ export function mayHear(principal: Principal, planned: PlannedEvent, sight: Sigh
 }
 
 /** Every path whose record deciding who hears of these events needs. */
-export function namedPaths(events: readonly PlannedEvent[]): string[] {
+export function listNamedPaths(events: readonly PlannedEvent[]): string[] {
   return [...new Set(events.flatMap(({ resource, other }) => (other === undefined ? [resource] : [resource, other])))];
 }

@@ -83,10 +83,10 @@ export function readRequest(text: string | undefined): ClientRequest {
 }
 
 /** The answer to a request that was carried out: `ok` when it changed something, `redundant` when not. */
-export function confirmation(changed: boolean, action: Action, members: Record<string, unknown>): ServerMessage {
+export function makeConfirmation(changed: boolean, action: Action, members: Record<string, unknown>): ServerMessage {
   return { status: changed ? 'ok' : 'redundant', action, ...members };
 }
 
-export function errorMessage(error: ProtocolError): ServerMessage {
+export function toErrorMessage(error: ProtocolError): ServerMessage {
   return { error: error.code, details: error.details };
 }

@@ -4,7 +4,7 @@ import { describeError } from '../log.ts';
 import { isInvalidToken } from '../errors.ts';
 import type { Connection } from './connection.ts';
 import type { Hub } from './hub.ts';
-import { confirmation, errorMessage, ProtocolError, readRequest, type ClientRequest, type ServerMessage } from './protocol.ts';
+import { makeConfirmation, toErrorMessage, ProtocolError, readRequest, type ClientRequest, type ServerMessage } from './protocol.ts';
 import { resume } from './resume.ts';
 
 /** Takes one frame; its answer follows the answers to the frames before it. `text` is undefined for a binary frame. */
@@ -18,11 +18,11 @@ export function receive(hub: Hub, connection: Connection, text: string | undefin
       if (answer) connection.answer(answer);
     } catch (error) {
       if (error instanceof ProtocolError) {
-        connection.answer(errorMessage(error));
+        connection.answer(toErrorMessage(error));
         return;
       }
       hub.deps.log.error('live_request_failed', describeError(error));
-      connection.answer(errorMessage(new ProtocolError('internal_error', 'The server could not handle the request; try again')));
+      connection.answer(toErrorMessage(new ProtocolError('internal_error', 'The server could not handle the request; try again')));
     }
   });
 }
@@ -42,7 +42,7 @@ async function carryOut(hub: Hub, connection: Connection, request: ClientRequest
 }
 
 /** A path the connection may see now; anything else is unknown to it, whether it exists or not. */
-async function visiblePath(hub: Hub, connection: Connection, reference: string): Promise<string | undefined> {
+async function findVisiblePath(hub: Hub, connection: Connection, reference: string): Promise<string | undefined> {
   const path = hub.deps.codec.fromReference(reference);
   if (path === undefined) return undefined;
   const sight = hub.newSight();
@@ -51,24 +51,24 @@ async function visiblePath(hub: Hub, connection: Connection, reference: string):
 }
 
 async function subscribe(hub: Hub, connection: Connection, reference: string): Promise<ServerMessage> {
-  const path = await visiblePath(hub, connection, reference);
+  const path = await findVisiblePath(hub, connection, reference);
   if (path === undefined) throw new ProtocolError('unknown_resource', reference);
   const { maxSubscriptions } = hub.deps.policy;
   if (!connection.subscriptions.has(path) && connection.subscriptions.size >= maxSubscriptions) {
     throw new ProtocolError('too_many_subscriptions', `at most ${maxSubscriptions} subscriptions per connection`);
   }
   await hub.caughtUp();
-  return confirmation(hub.subscribe(connection, path), 'subscribe', { resource: hub.deps.codec.toUrl(path) });
+  return makeConfirmation(hub.subscribe(connection, path), 'subscribe', { resource: hub.deps.codec.toUrl(path) });
 }
 
 async function unsubscribe(hub: Hub, connection: Connection, reference: string): Promise<ServerMessage> {
   const path = hub.deps.codec.fromReference(reference);
   // Events of what was stored before the request still come, before the confirmation.
   await hub.caughtUp();
-  if (path !== undefined && hub.unsubscribe(connection, path)) return confirmation(true, 'unsubscribe', { resource: hub.deps.codec.toUrl(path) });
+  if (path !== undefined && hub.unsubscribe(connection, path)) return makeConfirmation(true, 'unsubscribe', { resource: hub.deps.codec.toUrl(path) });
   // Not followed: redundant if it is there to follow, unknown otherwise.
-  if (path === undefined || (await visiblePath(hub, connection, reference)) === undefined) throw new ProtocolError('unknown_resource', reference);
-  return confirmation(false, 'unsubscribe', { resource: hub.deps.codec.toUrl(path) });
+  if (path === undefined || (await findVisiblePath(hub, connection, reference)) === undefined) throw new ProtocolError('unknown_resource', reference);
+  return makeConfirmation(false, 'unsubscribe', { resource: hub.deps.codec.toUrl(path) });
 }
 
 /**
@@ -89,5 +89,5 @@ async function authenticate(hub: Hub, connection: Connection, token: string): Pr
   const changed = connection.session?.token !== token;
   hub.actAs(connection, { token, userPath: session.userPath, sessionId: session.sessionId, expiresAt: session.expiresAt }, principal);
   await hub.recheck([connection], () => true, hub.recent.last);
-  return confirmation(changed, 'authenticate', { resource: codec.toUrl(session.userPath) });
+  return makeConfirmation(changed, 'authenticate', { resource: codec.toUrl(session.userPath) });
 }

@@ -3,7 +3,7 @@ import { readJournal } from '../model/journal.ts';
 import { orderOf, type Sequence } from '../storage/storage.ts';
 import type { Connection } from './connection.ts';
 import type { Hub } from './hub.ts';
-import { mayHear } from './plan.ts';
+import { canHear } from './plan.ts';
 import { ProtocolError, type ServerMessage } from './protocol.ts';
 import type { Transaction } from './recent.ts';
 
@@ -36,14 +36,14 @@ export async function resume(hub: Hub, connection: Connection, since: Sequence, 
   for (const path of visible) hub.subscribe(connection, path);
   connection.hold(Number.isFinite(knownThrough) ? knownThrough : undefined);
   try {
-    const replayed = await missedTransactions(hub, since, missed);
+    const replayed = await findMissed(hub, since, missed);
     const removed = new Set<string>();
     if (!replayed || replayed.length > policy.resumeWindow) {
       connection.answer({ event: 'resync_required', seq: hub.recent.last });
     } else {
       const watched = new Set(paths);
       for (const transaction of replayed) {
-        for (const message of await eventsOf(hub, connection, transaction, watched)) {
+        for (const message of await listEventsOf(hub, connection, transaction, watched)) {
           if (message.event === 'removed') removed.add(String(message.resource));
           connection.answer(message);
         }
@@ -59,7 +59,7 @@ export async function resume(hub: Hub, connection: Connection, since: Sequence, 
 }
 
 /** Everything after `since`: from the window, and before it from the store's feed; undefined when neither can tell. */
-async function missedTransactions(hub: Hub, since: Sequence, missed: ReturnType<Hub['recent']['after']>): Promise<Transaction[] | undefined> {
+async function findMissed(hub: Hub, since: Sequence, missed: ReturnType<Hub['recent']['after']>): Promise<Transaction[] | undefined> {
   if (missed.kind === 'lost') return undefined;
   if (missed.kind === 'known') return missed.transactions;
   const base = orderOf(missed.base) ?? 0;
@@ -72,8 +72,8 @@ async function missedTransactions(hub: Hub, since: Sequence, missed: ReturnType<
 }
 
 /** The events of one transaction about the watched resources, as the connection may hear them now. */
-async function eventsOf(hub: Hub, connection: Connection, transaction: Transaction, watched: ReadonlySet<string>): Promise<ServerMessage[]> {
+async function listEventsOf(hub: Hub, connection: Connection, transaction: Transaction, watched: ReadonlySet<string>): Promise<ServerMessage[]> {
   const sight = hub.newSight();
   const events = await hub.plan(transaction, sight, (path) => watched.has(path));
-  return events.filter((planned) => mayHear(connection.principal, planned, sight, transaction.journal)).map((planned) => hub.messageOf(planned, transaction.seq));
+  return events.filter((planned) => canHear(connection.principal, planned, sight, transaction.journal)).map((planned) => hub.messageOf(planned, transaction.seq));
 }
