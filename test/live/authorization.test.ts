@@ -91,6 +91,22 @@ describe('live/authorization', () => {
     ]);
   });
 
+  it('tells the members of a group that lost the role that let them see a pool that the pool was removed', async () => {
+    await as(live.t.http.put('/p/')).send({ data: { [aclSheet]: { acl: { view: ['editor', 'admin'] } } } }).expect(200);
+    await as(live.t.http.post('/principals/groups/'))
+      .send({ content_type: 'adhocracy_core.resources.principal.IGroup', data: { [ids.name]: { name: 'editors' }, 'adhocracy_core.sheets.principal.IGroup': { roles: ['editor'] } } })
+      .expect(200);
+    await as(live.t.http.put(anna.path)).send({ data: { [ids.permissions]: { groups: ['/principals/groups/editors/'] } } }).expect(200);
+    const annaSocket = await live.connect(anna.token);
+    await subscribe(annaSocket, '/p/', '/q/');
+    await as(live.t.http.put('/principals/groups/editors/')).send({ data: { 'adhocracy_core.sheets.principal.IGroup': { roles: [] } } }).expect(200);
+    await touch('/q/');
+    assert.deepEqual(withoutSeq(await annaSocket.take(2)), [
+      { event: 'removed', resource: url('/p/') },
+      { event: 'modified', resource: url('/q/') },
+    ]);
+  });
+
   it('tells every connection of a session that a logout ended it, and serves them on as anonymous', async () => {
     await as(live.t.http.put('/p/')).send({ data: { [aclSheet]: { acl: { view: ['authenticated'] } } } }).expect(200);
     const tabs = [await live.connect(anna.token), await live.connect(anna.token)];
