@@ -1,6 +1,6 @@
 // One WebSocket connection: who it acts as, what it follows, its answers in the order of its requests, and the bound on what may wait to be sent to it.
 import { anonymous, type Principal } from '../auth/permissions.ts';
-import { orderOf, type Sequence } from '../storage/storage.ts';
+import { isAfter, type Position } from './position.ts';
 import type { ServerMessage } from './protocol.ts';
 
 /** The transport under a connection (a socket of the ws library); tests may give another. */
@@ -35,8 +35,8 @@ export class Connection {
   private waiting = 0;
   /** Events held back while a resume sends what came before them. */
   private held: ServerMessage[] | undefined;
-  /** Events of transactions at or before this position were replayed already, or seen before the resume. */
-  private seenThrough: number | undefined;
+  /** Events at or before this position were replayed already, or seen before the resume. */
+  private seenThrough: Position | undefined;
   private closed = false;
 
   constructor(
@@ -65,17 +65,17 @@ export class Connection {
     this.write(message);
   }
 
-  /** An event about the connection itself (its session), or of a transaction at `seq`; `text` is the message serialized. */
-  notify(message: ServerMessage, seq?: Sequence, text?: string): void {
-    if (seq !== undefined && this.seenThrough !== undefined && (orderOf(seq) ?? Infinity) <= this.seenThrough) return;
+  /** An event about the connection itself (its session), or of a transaction at `position`; `text` is the message serialized. */
+  notify(message: ServerMessage, position?: Position, text?: string): void {
+    if (position && this.seenThrough && !isAfter(position, this.seenThrough)) return;
     if (this.held) this.held.push(message);
     else this.write(message, text);
   }
 
-  /** From now on, events wait until release(), and those of transactions at or before `seenThrough` are dropped. */
-  hold(seenThrough: number | undefined): void {
+  /** From now on, events wait until release(), and those at or before `seenThrough` are dropped. */
+  hold(seenThrough: Position): void {
     this.held ??= [];
-    if (seenThrough !== undefined) this.seenThrough = Math.max(this.seenThrough ?? seenThrough, seenThrough);
+    if (!this.seenThrough || isAfter(seenThrough, this.seenThrough)) this.seenThrough = seenThrough;
   }
 
   release(): void {

@@ -9,10 +9,11 @@ import { isInvalidToken } from '../errors.ts';
 import { describeError, type Logger } from '../log.ts';
 import { readJournal, type TransactionJournal } from '../model/journal.ts';
 import type { Registry } from '../registry.ts';
-import type { FeedEvent, Sequence, Storage } from '../storage/storage.ts';
+import { orderOf, type FeedEvent, type Sequence, type Storage } from '../storage/storage.ts';
 import type { PathCodec } from '../tree/path.ts';
 import type { Connection, LiveSession } from './connection.ts';
 import { canHear, listNamedPaths, planEvents, type PlannedEvent } from './plan.ts';
+import { formatPosition, type Position } from './position.ts';
 import type { ServerMessage } from './protocol.ts';
 import { RecentTransactions, type Transaction } from './recent.ts';
 import { Sight } from './sight.ts';
@@ -99,23 +100,28 @@ export class Hub {
     return new Sight(this.deps.storage, this.deps.registry);
   }
 
-  /** The events of a transaction, in order, for the resources `isWatched` accepts, each with whom it could go to. */
-  async plan(transaction: Transaction, sight: Sight, isWatched: (path: string) => boolean): Promise<PlannedEvent[]> {
+  /**
+   * The events of a transaction, in order, for the resources `isWatched` accepts, with the records that
+   * deciding who may hear of them needs; and how many events the transaction has in all.
+   */
+  async plan(transaction: Transaction, sight: Sight, isWatched: (path: string) => boolean): Promise<{ events: PlannedEvent[]; count: number }> {
     const { journal } = transaction;
     await sight.load(journal.created);
     const isVersion = (path: string) => {
       const record = sight.record(path);
       return record !== undefined && this.deps.registry.resourceTypes.get(record.contentType)?.kind === 'itemVersion';
     };
-    const events = planEvents(journal, isVersion).filter((event) => isWatched(event.resource));
+    const all = planEvents(journal, isVersion);
+    const events = all.filter((event) => isWatched(event.resource));
     await sight.load(listNamedPaths(events));
-    return events;
+    return { events, count: all.length };
   }
 
+  /** The message of an event of the transaction at `seq`; its `seq` names its place among the transaction's events. */
   messageOf(planned: PlannedEvent, seq: Sequence): ServerMessage {
     const { toUrl } = this.deps.codec;
     const named = planned.other === undefined ? {} : { [planned.event === 'new_version' ? 'version' : 'child']: toUrl(planned.other) };
-    return { event: planned.event, resource: toUrl(planned.resource), ...named, seq };
+    return { event: planned.event, resource: toUrl(planned.resource), ...named, seq: formatPosition(seq, planned.index) };
   }
 
   /** Asks again whether a connection's session is valid once its time is up, and ends it if not. */
@@ -136,14 +142,19 @@ export class Hub {
     await this.recheck([connection], () => true, seq);
   }
 
-  /** Ends the subscriptions, in path order, of `connections` that `isConcerned` accepts and the connection may no longer see. */
-  async recheck(connections: Iterable<Connection>, isConcerned: (path: string) => boolean, seq: Sequence, sight = this.newSight()): Promise<void> {
+  /**
+   * Ends the subscriptions, in path order, of `connections` that `isConcerned` accepts and the connection
+   * may no longer see; each is told `removed`, at `index` after the events of the transaction at `seq`.
+   */
+  async recheck(connections: Iterable<Connection>, isConcerned: (path: string) => boolean, seq: Sequence, options: { sight?: Sight; index?: number } = {}): Promise<void> {
+    const sight = options.sight ?? this.newSight();
     const concerned = [...connections].map((connection) => ({ connection, paths: [...connection.subscriptions].filter(isConcerned).sort() }));
     await sight.load(concerned.flatMap(({ paths }) => paths));
+    const position = positionOf(seq, options.index);
     for (const { connection, paths } of concerned) {
       for (const path of paths) {
         if (sight.canSee(connection.principal, path) || !this.unsubscribe(connection, path)) continue;
-        connection.notify(this.messageOf({ event: 'removed', resource: path }, seq), seq);
+        connection.notify(this.messageOf({ event: 'removed', resource: path, ...(options.index === undefined ? {} : { index: options.index }) }, seq), position);
       }
     }
   }
@@ -169,13 +180,14 @@ export class Hub {
     const { journal, seq } = transaction;
     const changedPrincipals = await this.refreshPrincipals(journal, seq);
     const sight = this.newSight();
-    const events = await this.plan(transaction, sight, (path) => this.subscribers.has(path));
+    const { events, count } = await this.plan(transaction, sight, (path) => this.subscribers.has(path));
     for (const planned of events) {
       const message = this.messageOf(planned, seq);
+      const position = positionOf(seq, planned.index);
       // Serialized once for all its subscribers.
       const text = JSON.stringify(message);
       for (const connection of this.subscribers.get(planned.resource) ?? []) {
-        if (canHear(connection.principal, planned, sight, journal)) connection.notify(message, seq, text);
+        if (canHear(connection.principal, planned, sight, journal)) connection.notify(message, position, text);
       }
     }
     // Adhocracy 3: a removal ends the subscriptions to what was removed, even should it be shown again.
@@ -185,9 +197,9 @@ export class Hub {
     if (changed.length > 0) {
       const isBelowChange = (path: string) => changed.some((above) => path.startsWith(above));
       const concerned = new Set([...this.subscribers].flatMap(([path, connections]) => (isBelowChange(path) ? [...connections] : [])));
-      await this.recheck(concerned, isBelowChange, seq, sight);
+      await this.recheck(concerned, isBelowChange, seq, { sight, index: count });
     }
-    if (changedPrincipals.length > 0) await this.recheck(changedPrincipals, () => true, seq, sight);
+    if (changedPrincipals.length > 0) await this.recheck(changedPrincipals, () => true, seq, { sight, index: count });
   }
 
   /**
@@ -232,3 +244,5 @@ function removeFrom<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
   set?.delete(value);
   if (set?.size === 0) index.delete(key);
 }
+
+const positionOf = (seq: Sequence, index: number | undefined): Position => ({ seq, order: orderOf(seq) ?? 0, ...(index === undefined ? {} : { index }) });

@@ -12,6 +12,8 @@ export interface PlannedEvent {
   resource: string;
   /** The child or version it names besides. */
   other?: string;
+  /** Its place among all the events of the transaction, the same in every process (see position.ts). */
+  index?: number;
 }
 
 const depthOf = (path: string) => path.split('/').length;
@@ -44,7 +46,7 @@ export function planEvents(journal: TransactionJournal, isVersion: (path: string
   }
   const nearestFirst = [...pools].sort((a, b) => depthOf(b) - depthOf(a) || (a < b ? -1 : 1));
   for (const pool of nearestFirst) events.push({ event: 'changed_descendants', resource: pool });
-  return events;
+  return events.map((event, index) => ({ ...event, index }));
 }
 
 /**

@@ -398,7 +398,7 @@ ${registerAnna}
 \`\`\`websocket
 RECEIVE tab
 {"event": "new_child", "resource": "http://localhost:6541/principals/users/", "child": "{{anna}}", "seq": "{{=seq}}"}
-{"event": "modified", "resource": "http://localhost:6541/principals/users/", "seq": {{seq}}}
+{"event": "modified", "resource": "http://localhost:6541/principals/users/", "seq": "..."}
 \`\`\`
 
 \`\`\`websocket
@@ -411,7 +411,7 @@ OPEN again
 
 \`\`\`websocket
 SEND again
-{"action": "resume", "since": {{seq}}, "resources": ["{{anna}}"]}
+{"action": "resume", "since": "{{seq}}", "resources": ["{{anna}}"]}
 \`\`\`
 
 \`\`\`websocket

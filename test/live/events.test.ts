@@ -42,7 +42,11 @@ describe('live/events', () => {
       { event: 'changed_descendants', resource: url('/p/') },
       { event: 'changed_descendants', resource: url('/') },
     ]);
-    assert.ok(events.every((event) => event.seq === events[0]?.seq && events[0]?.seq !== undefined), 'one transaction, one sequence');
+    // One transaction: one position in the feed, and each event its own place after it.
+    const places = events.map((event) => String(event.seq).split('/'));
+    assert.ok(places.every(([feed]) => feed === places[0]?.[0] && /^\d+$/.test(feed ?? '')), JSON.stringify(places));
+    const indices = places.map(([, index]) => Number(index));
+    assert.ok(indices.every((index, position) => position === 0 || index > (indices[position - 1] as number)), JSON.stringify(places));
   });
 
   it('sends changed_descendants once per transaction and pool, however many descendants changed', async () => {

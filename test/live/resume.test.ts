@@ -8,6 +8,8 @@ import { startLiveApp, url, type LiveApp } from '../support/live-app.ts';
 import { ids } from '../support/test-app.ts';
 
 const withoutSeq = (messages: Message[]) => messages.map(({ seq: _seq, ...rest }) => rest);
+/** The feed position of an event's `seq` (`<position>/<index>`). */
+const feedPositionOf = (seq: unknown) => Number(String(seq).split('/')[0]);
 const childEvents = (pool: string, child: string) => [
   { event: 'new_child', resource: url(pool), child: url(child) },
   { event: 'modified', resource: url(pool) },
@@ -41,7 +43,7 @@ describe('live/resume', () => {
     await createPool(live, '/p/', 'a');
     const seen = await first.take(3);
     const since = seen[2]?.seq;
-    assert.ok(typeof since === 'number', `a sequence: ${JSON.stringify(seen)}`);
+    assert.match(String(since), /^\d+\/\d+$/, `a position: ${JSON.stringify(seen)}`);
     await first.close();
     await createPool(live, '/p/', 'b');
     await createPool(live, '/', 'elsewhere');
@@ -54,7 +56,7 @@ describe('live/resume', () => {
       ...childEvents('/p/', '/p/c/'),
       { status: 'ok', action: 'resume', resources: [url('/p/'), url('/elsewhere/')] },
     ]);
-    assert.ok((replayed[0]?.seq as number) > since && (replayed[3]?.seq as number) > (replayed[0]?.seq as number));
+    assert.ok(feedPositionOf(replayed[0]?.seq) > feedPositionOf(since) && feedPositionOf(replayed[3]?.seq) > feedPositionOf(replayed[0]?.seq));
     await createPool(live, '/p/', 'd');
     assert.deepEqual(withoutSeq(await again.take(3)), childEvents('/p/', '/p/d/'));
   });
@@ -71,7 +73,7 @@ describe('live/resume', () => {
     again.send({ action: 'resume', since, resources: ['/p/'] });
     const [resync, confirmation] = await again.take(2);
     assert.equal(resync?.event, 'resync_required');
-    assert.ok((resync?.seq as number) > (since as number));
+    assert.ok(feedPositionOf(resync?.seq) > feedPositionOf(since));
     assert.deepEqual(confirmation, { status: 'ok', action: 'resume', resources: [url('/p/')] });
     await createPool(live, '/p/', 'e');
     assert.deepEqual(withoutSeq(await again.take(3)), childEvents('/p/', '/p/e/'));
@@ -82,6 +84,18 @@ describe('live/resume', () => {
       (await lost.take(2)).map((message) => message.event ?? message.status),
       ['resync_required', 'ok'],
     );
+  });
+
+  it('gives a connection that dropped in the middle of a transaction’s events the rest of them', async () => {
+    live = await start();
+    await createPool(live, '/', 'p');
+    const first = await subscribed(live, '/p/');
+    await createPool(live, '/p/', 'a');
+    const [newChild] = await first.take(3);
+    await first.close();
+    const again = await live.connect();
+    again.send({ action: 'resume', since: newChild?.seq, resources: ['/p/'] });
+    assert.deepEqual(withoutSeq(await again.take(3)), [...childEvents('/p/', '/p/a/').slice(1), { status: 'ok', action: 'resume', resources: [url('/p/')] }]);
   });
 
   it('tells of what was removed while the connection was away, and leaves it out of the subscriptions', async () => {
