@@ -124,15 +124,15 @@ export class ResourceDocuments {
         unit.counts.push(...countChange(before, -1), ...countChange(record, 1));
       }
     });
-    // Last, so that over CouchDB a process reading it from the feed finds everything it tells of.
-    if (changes.journal) {
-      const journal = journalDocOf(changes.journal);
-      this.onJournal(journal);
-      unit.docs.push(journal);
-    }
+    const journal = changes.journal && journalDocOf(changes.journal);
+    if (journal) this.onJournal(journal);
+    // Locally in the same batch; over CouchDB after everything it tells of, so that a process reading it
+    // from the feed finds all of that written, however the writes before it went.
+    if (journal && 'local' in this.writer) unit.docs.push(journal);
     let revs: string[];
     try {
       revs = await this.write(unit);
+      if (journal && 'remote' in this.writer) await this.writer.remote(journal);
     } catch (error) {
       // Whatever we hold of them is older than what the store has.
       for (const record of [...inserts.map(({ record: inserted }) => inserted), ...replaces]) this.cache.forget(resourceKey(record.path));
