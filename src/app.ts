@@ -104,6 +104,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     throw error;
   }
 
+  // Over CouchDB, what a stopped process left of a transaction is rolled back or finished; readers see
+  // each transaction whole or not at all meanwhile.
+  const finishTransactions = () =>
+    storage.finishTransactions(clock.now()).then(
+      (finished) => finished > 0 && log.info('transactions_finished', { finished }),
+      (error: unknown) => log.error('transactions_finish_failed', describeError(error)),
+    );
+  const finishing = finishTransactions();
+
   // Following the store's changes from the start, so that connections that come back find what they missed.
   const live = createLive({ storage, registry, codec, sessions, passwords, clock, log, config });
 
@@ -129,6 +138,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       (error: unknown) => log.error('lockout_sweep_failed', describeError(error)),
     );
     storage.deleteJournalsBefore(clock.now() - journalRetentionMs).catch(logFailure('journal_sweep_failed'));
+    finishTransactions();
   }, config.sweepSeconds * 1000);
   sweeper.unref();
 
@@ -141,6 +151,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await live.close();
       clearInterval(sweeper);
       await migration;
+      await finishing;
       await sessions.flush();
       await hasher.close();
       await storage.close();

@@ -30,7 +30,8 @@ export const countsDesign = {
   _id: countsDesignDoc,
   views: {
     'by-parent': {
-      map: "function (doc) { if (doc.kind === 'resource' && doc.parent) emit([doc.parent, doc.content_type, doc.hidden === true, doc.restricted === true], null); }",
+      // A document of a transaction not yet cleaned up counts as what it replaced (or not at all).
+      map: "function (doc) { if (doc.kind !== 'resource') return; var d = doc.txn ? doc.before : doc; if (d && d.parent) emit([d.parent, d.content_type, d.hidden === true, d.restricted === true], null); }",
       reduce: '_count',
     },
   },

@@ -52,6 +52,9 @@ export interface ResourceDoc {
   data: SheetData;
   /** The references of the data, kept so that a change or removal knows which reference documents to drop. */
   refs?: ResourceReference[];
+  /** Over CouchDB, while a transaction that wrote it is not cleaned up: its id, and what it replaced (pouch-transactions.ts). */
+  txn?: string;
+  before?: ResourceDoc;
 }
 interface SessionDoc {
   kind: 'session';
@@ -90,12 +93,19 @@ export interface JournalDoc {
   at: number;
   entry: Record<string, unknown>;
 }
+/** The marker of a transaction over CouchDB: pending until every document is written, then committed. */
+interface TransactionDoc {
+  kind: 'txn';
+  state: 'pending' | 'committed';
+  at: number;
+  ids: string[];
+}
 /** What stays of a removed resource whose path is never given to another. */
 interface TombstoneDoc {
   kind: 'tombstone';
   path: string;
 }
-export type Doc = ResourceDoc | SessionDoc | UniqueDoc | CounterDoc | CountsDoc | GuardDoc | TombstoneDoc | RecordDoc | RefDoc | JournalDoc;
+export type Doc = ResourceDoc | SessionDoc | UniqueDoc | CounterDoc | CountsDoc | GuardDoc | TombstoneDoc | RecordDoc | RefDoc | TransactionDoc | JournalDoc;
 export type Db = PouchDB.Database<Doc>;
 
 export type StoredDoc = Doc & PouchDB.Core.IdMeta & PouchDB.Core.GetMeta;

@@ -93,11 +93,14 @@ function indexOnlySelector(query: ChildQuery): Record<string, Record<string, unk
   return { parent: { $eq: query.parent }, [indexField(sortKey)]: range };
 }
 
-export async function queryChildren(db: Db, query: ChildQuery): Promise<ResourceRecord[]> {
-  if (query.depth === 1 && query.sort) return queryIndexedPage(db, query, query.sort);
+/** Documents as readers may see them (over CouchDB, a transaction's documents only once it committed). */
+export type Visible = <D extends Doc>(docs: readonly (D | undefined)[]) => Promise<(D | ResourceDoc | undefined)[]>;
+
+export async function queryChildren(db: Db, query: ChildQuery, visible: Visible): Promise<ResourceRecord[]> {
+  if (query.depth === 1 && query.sort) return queryIndexedPage(db, query, query.sort, visible);
   const matches: QueriedDoc[] = [];
   const wanted = query.limit === undefined || query.sort ? Number.POSITIVE_INFINITY : query.offset + query.limit;
-  await scanDescendants(db, query, (doc) => {
+  await scanDescendants(db, query, visible, (doc) => {
     matches.push(doc);
     return matches.length < wanted;
   });
@@ -110,7 +113,7 @@ export async function queryChildren(db: Db, query: ChildQuery): Promise<Resource
  * A sorted page of one pool, read from the (pool, sort key) index in batches until it is full, with
  * the other conditions checked on the way: the cost follows the page, not the pool.
  */
-async function queryIndexedPage(db: Db, query: ChildQuery, sort: { key: string; reverse: boolean }): Promise<ResourceRecord[]> {
+async function queryIndexedPage(db: Db, query: ChildQuery, sort: { key: string; reverse: boolean }, visible: Visible): Promise<ResourceRecord[]> {
   const direction = sort.reverse ? 'desc' : 'asc';
   const wanted = query.limit === undefined ? Number.POSITIVE_INFINITY : query.limit;
   // Each call walks the index past the rows of the batches before it again: larger batches, fewer calls.
@@ -129,9 +132,10 @@ async function queryIndexedPage(db: Db, query: ChildQuery, sort: { key: string; 
       skip,
     });
     skip += size;
-    for (const doc of result.docs as unknown as QueriedDoc[]) {
+    const shown = (await visible(result.docs as unknown as Doc[])) as (QueriedDoc | undefined)[];
+    for (const doc of shown) {
       query.budget?.spend();
-      if (!matchesQuery(doc, query, parentDepth)) continue;
+      if (!doc || !matchesQuery(doc, query, parentDepth)) continue;
       matched += 1;
       if (matched <= query.offset) continue;
       page.push(toResource(doc));
@@ -141,19 +145,19 @@ async function queryIndexedPage(db: Db, query: ChildQuery, sort: { key: string; 
   }
 }
 
-export async function countMatches(db: Db, query: ChildQuery): Promise<number> {
+export async function countMatches(db: Db, query: ChildQuery, visible: Visible): Promise<number> {
   let count = 0;
-  await scanDescendants(db, query, () => {
+  await scanDescendants(db, query, visible, () => {
     count += 1;
     return true;
   });
   return count;
 }
 
-export async function aggregateMatches(db: Db, query: ChildQuery, key: string): Promise<Record<string, number>> {
+export async function aggregateMatches(db: Db, query: ChildQuery, key: string, visible: Visible): Promise<Record<string, number>> {
   const field = indexField(key);
   const counts: Record<string, number> = {};
-  await scanDescendants(db, query, (doc) => {
+  await scanDescendants(db, query, visible, (doc) => {
     const value = doc[field];
     const label = typeof value === 'string' ? value : JSON.stringify(value ?? null);
     counts[label] = (counts[label] ?? 0) + 1;
@@ -166,7 +170,7 @@ export async function aggregateMatches(db: Db, query: ChildQuery, key: string): 
  * Reads the children (a key range in name order) or the whole subtree, batch by batch, handing each
  * matching document to `take` until it answers false.
  */
-async function scanDescendants(db: Db, query: ChildQuery, take: (doc: QueriedDoc) => boolean): Promise<void> {
+async function scanDescendants(db: Db, query: ChildQuery, visible: Visible, take: (doc: QueriedDoc) => boolean): Promise<void> {
   const parentDepth = depthOf(query.parent);
   const range = query.depth === 1 ? childrenRange(query.parent) : { startkey: query.parent, endkey: `${query.parent}${highKey}` };
   let options: PouchDB.Core.AllDocsWithinRangeOptions = { ...range, include_docs: true };
@@ -174,9 +178,10 @@ async function scanDescendants(db: Db, query: ChildQuery, take: (doc: QueriedDoc
     if (!first) await setImmediate();
     const size = fitBatch(batchSize, query.budget);
     const page = await db.allDocs({ ...options, limit: size });
-    for (const row of page.rows) {
+    const shown = await visible(page.rows.map((row) => row.doc as Doc | undefined));
+    for (const [index] of page.rows.entries()) {
       query.budget?.spend();
-      const doc = row.doc as (Doc & QueriedDoc) | undefined;
+      const doc = shown[index] as (Doc & QueriedDoc) | undefined;
       if (!doc || doc.kind !== 'resource' || !matchesQuery(doc, query, parentDepth)) continue;
       if (!take(doc)) return;
     }

@@ -16,8 +16,11 @@ import {
   toResource,
   type Db,
   type Doc,
+  type ResourceDoc,
+  type StoredDoc,
 } from './pouch-documents.ts';
 import { journalDocOf } from './pouch-journal.ts';
+import type { RemoteTransactions } from './pouch-transactions.ts';
 import type { CountChange, LocalCommitter, PutDoc, PutDocument, WriteUnit } from './pouch-writes.ts';
 import { AlreadyExistsError, RevisionConflictError, type Backreference, type Changes, type ResourceRecord, type ResourceReference } from './storage.ts';
 import { parentPath } from '../tree/path.ts';
@@ -35,7 +38,7 @@ const countChange = (record: ResourceRecord, delta: number): CountChange[] => {
  * pool's counts in one atomic batch. Over CouchDB, one document at a time, in an order that errs on the
  * safe side (a guard before what it guards, and removed after it), with counts derived by a view.
  */
-type Writer = { local: LocalCommitter } | { remote: PutDocument };
+type Writer = { local: LocalCommitter } | { remote: PutDocument; transactions: RemoteTransactions };
 
 export class ResourceDocuments {
   constructor(
@@ -47,11 +50,24 @@ export class ResourceDocuments {
   ) {}
 
   async read(path: string): Promise<ResourceRecord | undefined> {
-    const id = resourceKey(path);
-    const cached = this.cache.resource(id);
-    if (cached) return cached;
-    const doc = await getDoc(this.db, id);
-    return doc && doc.kind === 'resource' ? this.cache.rememberResource(id, toResource(doc)) : undefined;
+    return (await this.readMany([path]))[0];
+  }
+
+  /**
+   * Documents as readers may see them: over CouchDB, one written by a transaction that is not
+   * committed yet shows what it replaced, or nothing (pouch-transactions.ts).
+   */
+  readonly visible = async <D extends Doc>(docs: readonly (D | undefined)[]): Promise<(D | ResourceDoc | undefined)[]> => {
+    if (!('transactions' in this.writer) || !docs.some((doc) => doc?.kind === 'resource' && doc.txn !== undefined)) return [...docs];
+    return this.writer.transactions.visible(docs as (ResourceDoc | undefined)[]);
+  };
+
+  /** A resource read from its document, cached unless a transaction may still change what it shows. */
+  private remember(id: string, doc: Doc | undefined, shown: ResourceDoc | Doc | undefined): ResourceRecord | undefined {
+    if (!shown || shown.kind !== 'resource') return undefined;
+    const record = toResource({ ...shown, ...(doc && '_rev' in doc ? { _rev: (doc as StoredDoc)._rev } : {}) });
+    if (doc && doc.kind === 'resource' && doc.txn !== undefined) return record;
+    return this.cache.rememberResource(id, record);
   }
 
   async readMany(paths: readonly string[]): Promise<(ResourceRecord | undefined)[]> {
@@ -68,9 +84,11 @@ export class ResourceDocuments {
         'remote' in this.writer
           ? (await this.db.allDocs({ keys: missing, include_docs: true })).rows.map((row) => ('doc' in row ? row.doc : undefined))
           : await Promise.all(missing.map((id) => getDoc(this.db, id)));
+      const shown = await this.visible(docs as (Doc | undefined)[]);
       docs.forEach((doc, index) => {
         const id = missing[index] as string;
-        if (doc && doc.kind === 'resource') found.set(id, this.cache.rememberResource(id, toResource(doc)));
+        const record = this.remember(id, doc as Doc | undefined, shown[index]);
+        if (record) found.set(id, record);
       });
     }
     return ids.map((id) => found.get(id));
@@ -124,14 +142,15 @@ export class ResourceDocuments {
         unit.counts.push(...countChange(before, -1), ...countChange(record, 1));
       }
     });
+    const beforeDocs = new Map(replaces.map((record, index) => [resourceKey(record.path), toDoc(befores[index] as ResourceRecord)]));
     const journal = changes.journal && journalDocOf(changes.journal);
     if (journal) this.onJournal(journal);
     // Locally in the same batch; over CouchDB after everything it tells of, so that a process reading it
-    // from the feed finds all of that written, however the writes before it went.
+    // from the feed finds all of that written and visible, however the writes before it went.
     if (journal && 'local' in this.writer) unit.docs.push(journal);
     let revs: string[];
     try {
-      revs = await this.write(unit);
+      revs = await this.write(unit, beforeDocs);
       if (journal && 'remote' in this.writer) await this.writer.remote(journal);
     } catch (error) {
       // Whatever we hold of them is older than what the store has.
@@ -204,19 +223,29 @@ export class ResourceDocuments {
       .sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
   }
 
-  private async write(unit: WriteUnit): Promise<string[]> {
+  private async write(unit: WriteUnit, befores: ReadonlyMap<string, ResourceDoc> = new Map()): Promise<string[]> {
     if ('local' in this.writer) return this.writer.local.write(unit);
-    return this.writeRemote(unit);
+    return this.writeRemote(unit, befores);
   }
 
   /**
-   * One document after another: guards and references first, removed guards and references last, so
-   * that a crash in between leaves a guard or a reference too many (a needless check, a dangling
-   * backreference that reads nothing), never a resource unguarded. A removal of a subtree is one
-   * _bulk_docs request; what it misses of a subtree that changed meanwhile is tried again.
+   * Guards and references first, removed guards and references last, so that a crash in between
+   * leaves a guard or a reference too many (a needless check, a dangling backreference that reads
+   * nothing), never a resource unguarded. Several resources are one transaction that readers see whole
+   * or not at all (pouch-transactions.ts); one resource is one document, which CouchDB writes whole. A
+   * removal of a subtree is one _bulk_docs request; what it misses of a subtree that changed meanwhile
+   * is tried again.
    */
-  private async writeRemote(unit: WriteUnit): Promise<string[]> {
-    const put = (this.writer as { remote: PutDocument }).remote;
+  private async writeRemote(unit: WriteUnit, befores: ReadonlyMap<string, ResourceDoc>): Promise<string[]> {
+    const { remote: put, transactions } = this.writer as { remote: PutDocument; transactions: RemoteTransactions };
+    const resources = unit.docs.filter((doc) => doc.kind === 'resource' && !doc._deleted);
+    if (resources.length > 1 && resources.length === unit.docs.length) {
+      for (const doc of unit.upserts ?? []) await this.upsert(doc);
+      const revs = await transactions.write(unit.docs, befores, Date.now());
+      for (const id of unit.removals ?? []) await this.removeIfThere(id);
+      this.forgetCounts(unit);
+      return revs;
+    }
     const removals = unit.docs.filter((doc) => doc._deleted || doc.kind === 'tombstone');
     if (removals.length > 1) {
       const results = await this.db.bulkDocs(removals as PouchDB.Core.PutDocument<Doc>[]);

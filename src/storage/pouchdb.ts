@@ -13,6 +13,7 @@ import { SharedRecords } from './pouch-records.ts';
 import { DocUpdater } from './pouch-updates.ts';
 import * as queries from './pouch-query.ts';
 import { ResourceDocuments } from './pouch-resources.ts';
+import { RemoteTransactions } from './pouch-transactions.ts';
 import * as sessions from './pouch-sessions.ts';
 import { LocalCommitter, type PutDocument } from './pouch-writes.ts';
 import {
@@ -124,6 +125,7 @@ class PouchStorage implements Storage {
   private readonly records: SharedRecords;
   /** Over CouchDB it reads from the feed the cache follows, from the start; locally from one of its own, started by the first follower. */
   private journals: { feed: journals.JournalFeed; stop: () => void } | undefined;
+  private transactions: RemoteTransactions | undefined;
 
   constructor(
     private readonly db: Db,
@@ -137,7 +139,8 @@ class PouchStorage implements Storage {
       const updater = new DocUpdater(db, this.put);
       this.counts = viewCounts(db, updater, this.cache);
       this.records = new SharedRecords(db, updater);
-      this.resources = new ResourceDocuments(db, { remote: this.put }, this.cache, this.rememberJournal);
+      this.transactions = new RemoteTransactions(db);
+      this.resources = new ResourceDocuments(db, { remote: this.put, transactions: this.transactions }, this.cache, this.rememberJournal);
     } else {
       const committer = new LocalCommitter(db);
       this.put = committer.put;
@@ -166,9 +169,10 @@ class PouchStorage implements Storage {
   backreferences = (target: string) => this.resources.backreferences(target);
   guardedWithin = (path: string) => this.resources.guardedWithin(path);
 
-  queryChildren = (query: ChildQuery) => queries.queryChildren(this.db, query);
-  countMatches = (query: ChildQuery) => queries.countMatches(this.db, query);
-  aggregateMatches = (query: ChildQuery, key: string) => queries.aggregateMatches(this.db, query, key);
+  queryChildren = (query: ChildQuery) => queries.queryChildren(this.db, query, this.resources.visible);
+  countMatches = (query: ChildQuery) => queries.countMatches(this.db, query, this.resources.visible);
+  aggregateMatches = (query: ChildQuery, key: string) => queries.aggregateMatches(this.db, query, key, this.resources.visible);
+  finishTransactions = async (now: number) => (this.transactions ? this.transactions.finishAbandoned(now) : 0);
 
   childCounts = (parent: string) => this.counts.childCounts(parent);
   nextCounterValue = (name: string) => this.counts.nextValue(name);

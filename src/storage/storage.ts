@@ -186,6 +186,12 @@ export interface Storage {
   commit(changes: Changes): Promise<ResourceRecord[]>;
   /** Who refers to a resource, by which field. */
   backreferences(target: string): Promise<Backreference[]>;
+  /**
+   * Over CouchDB: rolls back the transactions that a stopped process left pending, and cleans up those
+   * it left committed (readers see each whole or not at all meanwhile); answers how many. Nothing to do
+   * on a local store, whose transactions are atomic.
+   */
+  finishTransactions(now: number): Promise<number>;
   /** Reads several resources at once (a path and its ancestors); undefined where there is none. */
   readResources(paths: readonly string[]): Promise<(ResourceRecord | undefined)[]>;
   /**
