@@ -44,6 +44,8 @@ export async function startBackend(options: {
   nodeArgs?: string[];
   /** The backend's own limits per client address, instead of room for every client the bench runs from 127.0.0.1. */
   defaults?: boolean;
+  /** Further settings, such as DATABASE_URL. */
+  env?: Record<string, string>;
 }): Promise<Server> {
   const url = `http://127.0.0.1:${options.port}`;
   return startServer({
@@ -63,6 +65,7 @@ export async function startBackend(options: {
       // most of the login and registration connections, which measure hashing throughput, not fairness.
       ...(options.defaults ? {} : { HASH_QUEUE_PER_ADDRESS: '64' }),
       ...argon2Env,
+      ...options.env,
     },
     port: options.port,
     dir: options.dataDir,

@@ -7,6 +7,7 @@ import { repoRoot } from './backend.ts';
 import { peerName } from './peer.ts';
 import { compare, describeRss, describeUnexpected, measurePair } from './compare.ts';
 import { describeFairness, measureFairness } from './fairness.ts';
+import { fanoutRowIds, measureFanout } from './fanout.ts';
 import type { Measurement } from './load.ts';
 import { describeServerErrors, stopAll, stopAllOnExit } from './processes.ts';
 import { runProfile } from './profile.ts';
@@ -36,7 +37,7 @@ async function runBench(settings: Settings): Promise<void> {
   const comparisons = defineComparisons(context);
   const { only } = settings;
   if (only) {
-    const known = [...comparisons.map((comparison) => comparison.id), 'login-fairness', 'rss'];
+    const known = [...comparisons.map((comparison) => comparison.id), 'login-fairness', 'rss', ...fanoutRowIds];
     const unknown = only.filter((id) => !known.includes(id));
     if (unknown.length > 0) throw new Error(`--only: no row ${unknown.join(', ')}; choose from ${known.join(', ')}`);
     notes.push(`--only=${only.join(',')}: the other rows were not measured`);
@@ -76,6 +77,12 @@ async function runBench(settings: Settings): Promise<void> {
     say(`RSS under ${settings.bogusRequests.toLocaleString('en')} distinct bogus tokens…`);
     rss = await measureRss(rssBackend, { requests: settings.bogusRequests, warmup: settings.bogusWarmup, connections: settings.connections, onProgress: say });
     rows.push(describeRss(rss, defaults));
+  }
+  const fanoutIds = fanoutRowIds.filter((id) => !only || only.includes(id));
+  if (fanoutIds.length > 0) {
+    const fanoutRows = await measureFanout(settings, fanoutIds, say);
+    rows.push(...fanoutRows);
+    for (const row of fanoutRows) measurements[row.id] = row.measured;
   }
   notes.push(...describeUnexpected(rows));
   notes.push(

@@ -1,4 +1,5 @@
 // createApp(): the one place that wires storage, registry, authentication and routes into an express app.
+import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
@@ -10,6 +11,7 @@ import { createSessions } from './auth/sessions.ts';
 import { ensureAdmin, ensureInitialTree, migrateUniqueKeys, usersPoolPath } from './bootstrap.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import { createLive } from './live/live.ts';
 import { describeError, silentLogger, type Logger } from './log.ts';
 import { createOutbox, type OutboxEvents } from './mail/outbox.ts';
 import { loadMailTemplates } from './mail/templates.ts';
@@ -50,9 +52,16 @@ export interface App {
   services: Services;
   /** What runs every SESSION_SWEEP_SECONDS, at once. */
   sweep(): Promise<void>;
-  /** Stops background work, writes what is pending and closes the database. */
+  /** Answers WebSocket handshakes at /websocket on an http server: live change notifications (docs/websockets.md). */
+  acceptWebSockets(server: Server): void;
+  /** Closes every WebSocket connection with 1001 (an http server closes only once they are gone). */
+  closeWebSockets(): Promise<void>;
+  /** Closes the WebSocket connections, stops background work, writes what is pending and closes the database. */
   close(): Promise<void>;
 }
+
+/** How long the journal of a transaction is kept for connections that resume from the store's feed. */
+const journalRetentionMs = 60 * 60 * 1000;
 
 export async function createApp(options: AppOptions): Promise<App> {
   const { config } = options;
@@ -140,6 +149,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     );
   const finishing = finishTransactions();
 
+  // Following the store's changes from the start, so that connections that come back find what they missed.
+  const live = createLive({ storage, registry, codec, sessions, passwords, clock, log, config });
+
   // Old stores are migrated while the server already answers; closing waits for it.
   const migration = migrateUniqueKeys({ storage, resources, log }).catch((error: unknown) => log.error('unique_keys_migration_failed', describeError(error)));
 
@@ -153,7 +165,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.use(createErrorHandler(log));
 
   /** Deletes what expired: sessions, lockout and rate counts, accounts never activated, addresses held past
-   * their link; finishes what stopped processes left of transactions. */
+   * their link, journals older than their retention; finishes what stopped processes left of transactions. */
   const sweep = async () => {
     await Promise.all([
       sessions.sweep().then(
@@ -169,6 +181,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         logFailure('account_sweep_failed'),
       ),
       finishTransactions(),
+      storage.deleteJournalsBefore(clock.now() - journalRetentionMs).catch(logFailure('journal_sweep_failed')),
     ]);
   };
   const sweeper = setInterval(() => void sweep(), config.sweepSeconds * 1000);
@@ -178,7 +191,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     express: app,
     services,
     sweep,
+    acceptWebSockets: (server) => live.accept(server),
+    closeWebSockets: () => live.closeConnections(),
     async close() {
+      await live.close();
       clearInterval(sweeper);
       await outbox.close();
       await migration;

@@ -37,6 +37,9 @@ export interface Config {
   queryScanLimit: { user: number; anonymous: number };
   mail: MailConfig;
   accounts: AccountPolicy;
+  /** A port of its own for /websocket, besides the API's. */
+  wsPort: number | undefined;
+  live: LivePolicy;
 }
 
 export interface MailConfig {
@@ -67,6 +70,18 @@ export interface AccountPolicy {
   resetRequestsPerEmail: number;
 }
 
+/** The bounds of live change notifications over WebSocket (docs/websockets.md). */
+export interface LivePolicy {
+  maxSubscriptions: number;
+  maxConnectionsPerAddress: number;
+  /** The transactions remembered for connections that resume. */
+  resumeWindow: number;
+  /** How often each connection is pinged; one that has not answered the last ping by then is dropped. */
+  heartbeatSeconds: number;
+  /** Bytes a connection may have waiting to be sent before it is closed as too slow. */
+  maxBufferedBytes: number;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -88,6 +103,8 @@ export function readConfig(env: Env = process.env): Config {
   if (queryScanLimitAnonymous > queryScanLimit) {
     throw new ConfigError(`QUERY_SCAN_LIMIT_ANONYMOUS must not be above QUERY_SCAN_LIMIT (${queryScanLimit}), not ${queryScanLimitAnonymous}`);
   }
+  const wsPort = env.WS_PORT ? integer(env, 'WS_PORT', 0, 1, 65535) : undefined;
+  if (wsPort !== undefined && wsPort === port) throw new ConfigError(`WS_PORT must differ from PORT (${port}): /websocket is served on PORT anyway`);
   return {
     port,
     host: env.HOST || '0.0.0.0',
@@ -147,6 +164,14 @@ export function readConfig(env: Env = process.env): Config {
       emailChangeHours: integer(env, 'EMAIL_CHANGE_HOURS', 48, 1, 30 * 24),
       resetRequestsPerAddress: integer(env, 'RESET_REQUESTS_PER_ADDRESS', 20, 1, 1_000_000),
       resetRequestsPerEmail: integer(env, 'RESET_REQUESTS_PER_EMAIL', 3, 1, 1_000_000),
+    },
+    wsPort,
+    live: {
+      maxSubscriptions: integer(env, 'WS_MAX_SUBSCRIPTIONS', 1_000, 1, 100_000),
+      maxConnectionsPerAddress: integer(env, 'WS_MAX_CONNECTIONS_PER_ADDRESS', 100, 1, 1_000_000),
+      resumeWindow: integer(env, 'WS_RESUME_WINDOW', 1_000, 0, 1_000_000),
+      heartbeatSeconds: integer(env, 'WS_HEARTBEAT_SECONDS', 30, 1, 3600),
+      maxBufferedBytes: integer(env, 'WS_MAX_BUFFERED_BYTES', 1_048_576, 1024, 1_073_741_824),
     },
   };
 }

@@ -103,6 +103,8 @@ export const unavailable = (description: string, retryAfterSeconds: number) =>
 
 export const invalidToken = () => badRequest('header', userTokenHeader, 'Invalid user token', 'invalid_token');
 
+export const isInvalidToken = (error: unknown) => error instanceof ApiError && error.errors.some((detail) => detail.code === 'invalid_token');
+
 /** `action` as people read it: `Changing password`, `Deleting the account`. */
 export const currentPasswordRequired = (action: string) =>
   badRequest('header', userPasswordHeader, `${action} needs your current password in ${userPasswordHeader}`, 'password_required');

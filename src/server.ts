@@ -41,27 +41,45 @@ async function main(): Promise<void> {
   server.timeout = requestTimeout;
   // What node's parser refuses gets the error envelope too.
   server.on('clientError', answerClientError);
-  await listen(server, config.port, config.host);
-  log.info('listening', { url: config.publicUrl, port: config.port, database: config.databaseUrl ? 'couchdb' : dataDir });
+  app.acceptWebSockets(server);
+  const servers = [server];
+  if (config.wsPort !== undefined) {
+    const wsServer = http.createServer(answerOnlyUpgrades);
+    wsServer.on('clientError', answerClientError);
+    app.acceptWebSockets(wsServer);
+    servers.push(wsServer);
+  }
+  await Promise.all(servers.map((each, index) => listen(each, index === 0 ? config.port : (config.wsPort as number), config.host)));
+  log.info('listening', { url: config.publicUrl, port: config.port, ws_port: config.wsPort, database: config.databaseUrl ? 'couchdb' : dataDir });
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info('stopping', { signal });
-    server.close(() => {
+    // A server closes once its connections are gone, WebSocket connections included.
+    void Promise.all([...servers.map((each) => new Promise((resolve) => each.close(resolve))), app.closeWebSockets()]).then(() =>
       app.close().then(
         () => process.exit(0),
         (error: unknown) => {
           log.error('close_failed', describeError(error));
           process.exit(1);
         },
-      );
-    });
-    server.closeIdleConnections();
+      ),
+    );
+    for (const each of servers) each.closeIdleConnections();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** WS_PORT serves /websocket only: every plain request there is told to upgrade. */
+function answerOnlyUpgrades(_request: http.IncomingMessage, response: http.ServerResponse): void {
+  const body = JSON.stringify({
+    status: 'error',
+    errors: [{ location: 'header', name: 'Upgrade', description: 'This port serves WebSocket connections at /websocket only', code: 'upgrade_required' }],
+  });
+  response.writeHead(426, { 'Content-Type': 'application/json; charset=utf-8', Upgrade: 'websocket', Connection: 'Upgrade' }).end(body);
 }
 
 /** What to check, by why the store could not be used. */

@@ -43,10 +43,16 @@ describe('architecture', () => {
     assert.deepEqual(violations('src/storage/', (target) => target === 'express' || target.startsWith('src/rest/') || target.startsWith('src/auth/')), []);
   });
 
-  it('keeps express and rest/ out of tree/, auth/ and model/', () => {
-    for (const folder of ['src/tree/', 'src/auth/', 'src/model/']) {
+  it('keeps express and rest/ out of tree/, auth/, model/ and live/', () => {
+    for (const folder of ['src/tree/', 'src/auth/', 'src/model/', 'src/live/']) {
       assert.deepEqual(violations(folder, (target) => target === 'express' || target.startsWith('src/rest/')), [], folder);
     }
+  });
+
+  it('keeps live/ out of everything but app.ts: nothing below the transports depends on it', () => {
+    const outside = files.filter((file) => !file.startsWith('src/live/') && file !== 'src/app.ts');
+    const offenders = outside.flatMap((file) => importsOf(file).filter((target) => target.startsWith('src/live/')).map((target) => `${file} imports ${target}`));
+    assert.deepEqual(offenders, []);
   });
 
   it('keeps mail/ below the model: it imports neither express, rest/, auth/ nor model/', () => {

@@ -2,7 +2,7 @@
 import type { ResourceType } from '../resource-type.ts';
 import type { Role } from '../sheet.ts';
 import type { ResourceRecord } from '../storage/storage.ts';
-import { can, canSeeHidden, localRolesSheet, metadataSheet, type Principal } from './permissions.ts';
+import { aclSheet, can, canSeeHidden, groupSheet, localRolesSheet, metadataSheet, permissionsSheet, type Principal } from './permissions.ts';
 
 /** Where the caller stands on a resource it may see. */
 export interface Access {
@@ -77,4 +77,32 @@ export function walk(principal: Principal, lineage: readonly ResourceRecord[], t
   }
   if (!reach) throw new Error('a lineage holds at least the root');
   return reach;
+}
+
+/** What of a resource decides who sees what below it, and what a principal (a user or a group) may do. */
+function accessFactsOf(record: ResourceRecord): unknown {
+  const metadata = record.data[metadataSheet];
+  return [
+    Boolean(record.hidden),
+    metadata?.creator,
+    record.data[aclSheet]?.acl,
+    record.data[localRolesSheet]?.local_roles,
+    record.data[permissionsSheet]?.roles,
+    record.data[permissionsSheet]?.groups,
+    record.data[groupSheet]?.roles,
+  ];
+}
+
+/** Whether a change of a resource may change who sees it or what lies below it, or the roles of a principal. */
+export function isAccessChange(before: ResourceRecord, after: ResourceRecord): boolean {
+  return JSON.stringify(accessFactsOf(before)) !== JSON.stringify(accessFactsOf(after));
+}
+
+/** The part of a record that `enter` reads: enough to decide, once it is gone, who could see it. */
+export function accessPartOf(record: ResourceRecord): ResourceRecord {
+  const data: ResourceRecord['data'] = {};
+  const metadata = record.data[metadataSheet];
+  if (metadata) data[metadataSheet] = { creator: metadata.creator ?? null, deleted: metadata.deleted === true };
+  for (const sheet of [aclSheet, localRolesSheet]) if (record.data[sheet]) data[sheet] = { ...record.data[sheet] };
+  return { path: record.path, contentType: record.contentType, hidden: Boolean(record.hidden), data };
 }

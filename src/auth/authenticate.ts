@@ -3,7 +3,7 @@ import { invalidToken } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { Passwords } from './passwords.ts';
 import { anonymous, groupSheet, permissionsSheet, type Principal } from './permissions.ts';
-import type { Sessions } from './sessions.ts';
+import type { Authenticated, Sessions } from './sessions.ts';
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 
@@ -14,7 +14,12 @@ const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filt
  */
 export async function authenticate(token: string | undefined, deps: { sessions: Sessions; storage: Storage; passwords: Passwords }): Promise<Principal> {
   if (token === undefined) return anonymous;
-  const { userPath, sessionId, credential } = await deps.sessions.authenticate(token);
+  return principalOf(await deps.sessions.authenticate(token), deps);
+}
+
+/** The principal of a live session, with its user's roles and groups as they are now; throws `Invalid user token` as authenticate does. */
+export async function principalOf(session: Authenticated, deps: { storage: Storage; passwords: Passwords }): Promise<Principal> {
+  const { userPath, sessionId, credential } = session;
   const user = await deps.storage.readResource(userPath);
   if (!user || user.hidden || deps.passwords.storedOf(user)?.credential !== credential) throw invalidToken();
   const named = strings(user.data[permissionsSheet]?.groups);

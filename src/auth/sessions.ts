@@ -26,6 +26,8 @@ export interface Authenticated {
   sessionId: string;
   /** The password the session was opened with: the caller checks it is still the user's. */
   credential: string;
+  /** When the session dies unless it is used again before (milliseconds since the epoch). */
+  expiresAt: number;
 }
 
 export interface SessionView {
@@ -61,6 +63,8 @@ export interface Sessions {
   open(userPath: string, client: string, credential: string): Promise<IssuedToken>;
   /** Resolves a token to its user, or throws the `Invalid user token` error. */
   authenticate(token: string): Promise<Authenticated>;
+  /** Resolves a token like authenticate, without counting it as a use; undefined when it is no longer valid. */
+  inspect(token: string): Promise<Authenticated | undefined>;
   list(userPath: string): Promise<SessionView[]>;
   /** One live session, as it stands after the request that asks (which used it). */
   describe(userPath: string, sessionId: string): Promise<SessionView | undefined>;
@@ -96,8 +100,7 @@ export function createSessions(options: {
   const pendingWrites = new Set<Promise<void>>();
   const cacheKey = (userPath: string, id: string) => `${userPath}|${id}`;
 
-  const isAlive = (session: SessionRecord, now: number) =>
-    now - session.lastUsedAt <= policy.idleSeconds * 1000 && now - session.createdAt <= policy.maxAgeSeconds * 1000;
+  const isAlive = (session: SessionRecord, now: number) => now <= expiryOf(session).idleExpiresAt;
 
   /** The last moments it is alive: either limit, checked as isAlive checks them. */
   function expiryOf(session: Pick<SessionRecord, 'createdAt' | 'lastUsedAt'>): { idleExpiresAt: number; expiresAt: number } {
@@ -138,6 +141,29 @@ export function createSessions(options: {
     return entry;
   }
 
+  /** The live session a token names and proves, if there is one. */
+  async function find(token: string, now: number): Promise<CachedSession | undefined> {
+    const match = tokenPattern.exec(token);
+    if (!match || !childNamePattern.test(match[1] as string)) return undefined;
+    const [, userName, id, secret] = match as unknown as [string, string, string, string];
+    const userPath = childPath(usersPool, userName);
+    const entry = await lookup(userPath, id, now);
+    if (!entry || !digestsEqual(entry.secretDigest, sha256(secret))) return undefined;
+    if (!isAlive(entry.record, now)) {
+      cache.delete(cacheKey(userPath, id));
+      return undefined;
+    }
+    return entry;
+  }
+
+  const describe = ({ record }: CachedSession): Authenticated => ({
+    userPath: record.userPath,
+    sessionId: record.id,
+    credential: record.credential ?? '',
+    // The moment it dies unless used again: the nearer of both limits.
+    expiresAt: expiryOf(record).idleExpiresAt,
+  });
+
   /** Past the limit, the sessions used longest ago end; dead ones go first, since they are oldest in use. */
   async function endLeastRecentlyUsed(userPath: string, keep: string): Promise<void> {
     const stored = await storage.listSessions(userPath);
@@ -174,20 +200,17 @@ export function createSessions(options: {
     },
 
     async authenticate(token) {
-      const match = tokenPattern.exec(token);
-      if (!match || !childNamePattern.test(match[1] as string)) throw invalidToken();
-      const [, userName, id, secret] = match as unknown as [string, string, string, string];
-      const userPath = childPath(usersPool, userName);
       const now = clock.now();
-      const entry = await lookup(userPath, id, now);
-      if (!entry || !digestsEqual(entry.secretDigest, sha256(secret))) throw invalidToken();
-      if (!isAlive(entry.record, now)) {
-        cache.delete(cacheKey(userPath, id));
-        throw invalidToken();
-      }
+      const entry = await find(token, now);
+      if (!entry) throw invalidToken();
       entry.record.lastUsedAt = now;
       if (now - entry.writtenAt >= policy.touchIntervalSeconds * 1000) touchLater(entry, now);
-      return { userPath, sessionId: id, credential: entry.record.credential ?? '' };
+      return describe(entry);
+    },
+
+    async inspect(token) {
+      const entry = await find(token, clock.now());
+      return entry && describe(entry);
     },
 
     async list(userPath) {

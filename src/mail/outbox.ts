@@ -114,6 +114,8 @@ export function createOutbox(options: {
 
   /** One pass at a time; a request for another while one runs makes it run once more afterwards. */
   function run(): Promise<void> {
+    // A pass asked for by a timer that fired after close() would write to a closed store.
+    if (closed) return running ?? Promise.resolve();
     if (running) {
       again = true;
       return running;

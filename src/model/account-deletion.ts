@@ -9,6 +9,7 @@ import type { Sheet } from '../sheet.ts';
 import { RevisionConflictError, type ResourceRecord, type SheetData, type Storage } from '../storage/storage.ts';
 import type { AccountKeys } from './account-keys.ts';
 import { withDerivedFields } from './derived.ts';
+import { toJournal } from './journal.ts';
 import { accountRecordKey } from './pending-changes.ts';
 import { ancestorsOf, type UpdatedResources } from './resources.ts';
 import type { UniqueValues } from './unique-values.ts';
@@ -82,7 +83,10 @@ export function createAccountDeletion(deps: {
       let record: ResourceRecord | undefined;
       for (let attempt = 1; !record; attempt += 1) {
         try {
-          record = await storage.replaceResource(erased(current, type, principal));
+          // With a journal, so that every process tells its subscribers: the account changed, and with its
+          // roles gone so did what it may see.
+          const journal = toJournal(new Date(clock.now()).toISOString(), { modified: [user.path], access: [user.path] });
+          record = (await storage.commit({ replaces: [erased(current, type, principal)], journal }))[0];
         } catch (error) {
           if (!(error instanceof RevisionConflictError) || attempt >= maxWriteAttempts) {
             if (error instanceof RevisionConflictError) throw conflict('data', 'The account is being changed by others too often; try again');

@@ -1,6 +1,7 @@
 // Creating and changing resources: naming, metadata, unique values, passwords, references, retries.
 import type { Clock } from '../clock.ts';
 import type { Passwords } from '../auth/passwords.ts';
+import { accessPartOf, isAccessChange } from '../auth/access.ts';
 import { metadataSheet, type Principal } from '../auth/permissions.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import { badRequest, conflict, ErrorCollector } from '../errors.ts';
@@ -10,6 +11,7 @@ import type { Sheet } from '../sheet.ts';
 import { AlreadyExistsError, RevisionConflictError, type ResourceRecord, type SheetData, type Storage } from '../storage/storage.ts';
 import { childPath, counterName, parentPath, type PathCodec } from '../tree/path.ts';
 import { withDerivedFields } from './derived.ts';
+import { toJournal } from './journal.ts';
 import { createReferenceResolver } from './references.ts';
 import type { MailLanguage } from '../mail/templates.ts';
 import type { PendingChanges } from './pending-changes.ts';
@@ -129,7 +131,8 @@ export function createResourceService(deps: {
   }
 
   const versions = createVersions({ registry, storage, unique, newRecord });
-  const begin = () => new Staging(storage, new Date(clock.now()).toISOString());
+  const begin = () =>
+    new Staging(storage, new Date(clock.now()).toISOString(), async (st) => toJournal(st.now, { ...(await updatedBy(st)), access: [...st.accessChanged] }));
 
   async function nameFor(
     pool: ResourceRecord,
@@ -268,13 +271,18 @@ export function createResourceService(deps: {
 
     async remove(resource) {
       const type = registry.resourceTypes.get(resource.contentType);
-      const removed = await storage.removeTree(resource.path, { keepPath: type?.keepsPathWhenRemoved === true });
+      const parent = parentPath(resource.path);
+      const journal = toJournal(new Date(clock.now()).toISOString(), {
+        modified: parent === undefined ? [] : [parent],
+        removed: [resource.path],
+        gone: [accessPartOf(resource)],
+      });
+      const removed = await storage.removeTree(resource.path, { keepPath: type?.keepsPathWhenRemoved === true, journal });
       for (const record of removed) {
         const removedType = registry.resourceTypes.get(record.contentType);
         if (removedType) await unique.releaseAll(removedType, record);
         sessions.forgetUser(record.path);
       }
-      const parent = parentPath(resource.path);
       return {
         record: resource,
         updated: {
@@ -333,6 +341,7 @@ export function createResourceService(deps: {
         st.replace(next);
         if (next.hidden && !current.hidden) st.removed.add(next.path);
         if (!next.hidden && current.hidden) st.created.add(next.path);
+        if (isAccessChange(current, next)) st.accessChanged.add(next.path);
         st.afterCommit(() => endSessionsIfNeeded(current, next, principal, requestId));
         return { before: current, next };
       };

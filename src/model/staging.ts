@@ -1,5 +1,5 @@
 // A transaction being built: what a request (or a batch of them) writes, read back by later steps, committed at once.
-import type { Backreference, ResourceRecord, Storage } from '../storage/storage.ts';
+import type { Backreference, Journal, ResourceRecord, Storage } from '../storage/storage.ts';
 
 /**
  * Every write of a request is staged here and stored by one commit, all or nothing; every read of the
@@ -26,11 +26,15 @@ export class Staging {
   readonly created = new Set<string>();
   readonly modified = new Set<string>();
   readonly removed = new Set<string>();
+  /** Resources whose change may change who sees what (see isAccessChange). */
+  readonly accessChanged = new Set<string>();
 
   constructor(
     private readonly storage: Storage,
     /** The one time of every write of the transaction, as ISO 8601. */
     readonly now: string,
+    /** What the transaction changed, written with it for whoever follows the store's changes. */
+    private readonly describe?: (staging: Staging) => Promise<Journal>,
   ) {}
 
   async read(path: string): Promise<ResourceRecord | undefined> {
@@ -96,7 +100,8 @@ export class Staging {
   async commit(): Promise<ResourceRecord[]> {
     let written: ResourceRecord[];
     try {
-      written = await this.storage.commit({ inserts: [...this.inserted.values()], replaces: [...this.replaced.values()] });
+      const journal = this.describe ? { journal: await this.describe(this) } : {};
+      written = await this.storage.commit({ inserts: [...this.inserted.values()], replaces: [...this.replaced.values()], ...journal });
     } catch (error) {
       await this.abandon();
       throw error;

@@ -16,7 +16,8 @@ import type { ChildCounts, IndexValue, QueuedJob, ResourceRecord, ResourceRefere
  * - a shared record (lockout counts, settings) is `record:<key>`;
  * - a reference from one resource to another is `ref:<target>|<source>|<field>`, so that what refers
  *   to a resource is one key range;
- * - a job of a durable queue is `job:<queue>:<id>`, so that a queue is one key range in id order.
+ * - a job of a durable queue is `job:<queue>:<id>`, so that a queue is one key range in id order;
+ * - the journal of a transaction is `journal:<time>:<random>`, so that old ones are one key range.
  * `|` cannot occur in a child name, and no id starts with `_`, which CouchDB reserves.
  */
 export const highKey = '\ufff0';
@@ -32,6 +33,8 @@ export const countsKey = (parent: string) => `counts:${parent}`;
 export const sessionKey = (userPath: string, id: string) => `session:${userPath}|${id}`;
 export const sessionsRange = (userPath: string) => ({ startkey: `session:${userPath}|`, endkey: `session:${userPath}|${highKey}` });
 export const guardKey = (path: string) => `guard:${path}`;
+export const journalPrefix = 'journal:';
+export const isJournalKey = (id: string) => id.startsWith(journalPrefix);
 /** `ref:<target>|<source>|<key>`: a target's backreferences are one key range, and the id says it all. */
 export const refKey = (reference: ResourceReference, source: string) => `ref:${reference.target}|${source}|${reference.key}`;
 export const backreferencesRange = (target: string) => ({ startkey: `ref:${target}|`, endkey: `ref:${target}|${highKey}` });
@@ -87,6 +90,12 @@ interface RecordDoc {
 interface RefDoc {
   kind: 'ref';
 }
+/** What a transaction changed, for the processes that follow the changes feed (pouch-journal.ts). */
+export interface JournalDoc {
+  kind: 'journal';
+  at: number;
+  entry: Record<string, unknown>;
+}
 /** The marker of a transaction over CouchDB: pending until every document is written, then committed. */
 interface TransactionDoc {
   kind: 'txn';
@@ -104,7 +113,7 @@ interface TombstoneDoc {
   kind: 'tombstone';
   path: string;
 }
-export type Doc = ResourceDoc | SessionDoc | UniqueDoc | CounterDoc | CountsDoc | GuardDoc | TombstoneDoc | RecordDoc | RefDoc | TransactionDoc | JobDoc;
+export type Doc = ResourceDoc | SessionDoc | UniqueDoc | CounterDoc | CountsDoc | GuardDoc | TombstoneDoc | RecordDoc | RefDoc | TransactionDoc | JobDoc | JournalDoc;
 export type Db = PouchDB.Database<Doc>;
 
 export type StoredDoc = Doc & PouchDB.Core.IdMeta & PouchDB.Core.GetMeta;

@@ -2,6 +2,7 @@
 import type { Availability } from './pouch-availability.ts';
 import type { RecordCache } from './pouch-cache.ts';
 import { countsKey, type Db, type Doc } from './pouch-documents.ts';
+import type { FeedChange } from './pouch-journal.ts';
 
 /** The first wait before reconnecting, doubled after each failed attempt up to the longest. */
 const firstDelayMs = 100;
@@ -20,6 +21,7 @@ export class ChangeFeed {
   private feed: PouchDB.Core.Changes<Doc> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private delayMs = firstDelayMs;
+  private readonly listeners: ((change: FeedChange) => void)[] = [];
 
   constructor(
     /** The watched database (pouch-availability.ts), whose calls report whether the store answers. */
@@ -32,6 +34,11 @@ export class ChangeFeed {
     availability.onChange((answering) => (answering ? this.reconnectNow() : this.interrupt()));
   }
 
+  /** Tells `listener` of every change after the cache has forgotten what it changed. */
+  onChange(listener: (change: FeedChange) => void): void {
+    this.listeners.push(listener);
+  }
+
   start(): void {
     const feed = this.db.changes({ since: this.since, live: true });
     this.feed = feed;
@@ -42,6 +49,7 @@ export class ChangeFeed {
       // A resource `<pool>|<name>` written elsewhere may change its pool's counts.
       const bar = change.id.lastIndexOf('|');
       if (change.id.startsWith('/') && bar > 0) this.cache.forget(countsKey(change.id.slice(0, bar)));
+      for (const listener of this.listeners) listener({ id: change.id, seq: change.seq, ...(change.deleted ? { deleted: true } : {}) });
     });
     feed.on('error', (error: unknown) => {
       if (this.feed !== feed) return;

@@ -19,6 +19,7 @@ import {
   type ResourceDoc,
   type StoredDoc,
 } from './pouch-documents.ts';
+import { journalDocOf } from './pouch-journal.ts';
 import type { RemoteTransactions } from './pouch-transactions.ts';
 import type { CountChange, LocalCommitter, PutDoc, PutDocument, WriteUnit } from './pouch-writes.ts';
 import { AlreadyExistsError, RevisionConflictError, type Backreference, type Changes, type ResourceRecord, type ResourceReference } from './storage.ts';
@@ -44,6 +45,8 @@ export class ResourceDocuments {
     private readonly db: Db,
     private readonly writer: Writer,
     private readonly cache: RecordCache,
+    /** Told of each journal before it is written, so that the changes feed need not read it back. */
+    private readonly onJournal: (doc: ReturnType<typeof journalDocOf>) => void = () => undefined,
   ) {}
 
   async read(path: string): Promise<ResourceRecord | undefined> {
@@ -140,9 +143,15 @@ export class ResourceDocuments {
       }
     });
     const beforeDocs = new Map(replaces.map((record, index) => [resourceKey(record.path), toDoc(befores[index] as ResourceRecord)]));
+    const journal = changes.journal && journalDocOf(changes.journal);
+    if (journal) this.onJournal(journal);
+    // Locally in the same batch; over CouchDB after everything it tells of, so that a process reading it
+    // from the feed finds all of that written and visible, however the writes before it went.
+    if (journal && 'local' in this.writer) unit.docs.push(journal);
     let revs: string[];
     try {
       revs = await this.write(unit, beforeDocs);
+      if (journal && 'remote' in this.writer) await this.writer.remote(journal);
     } catch (error) {
       // Whatever we hold of them is older than what the store has.
       for (const record of [...inserts.map(({ record: inserted }) => inserted), ...replaces]) this.cache.forget(resourceKey(record.path));

@@ -1,6 +1,6 @@
 // The one writer of a local store: writes that arrive while a batch is written leave together, with the pools' counts and counters, in one atomic batch.
 import { LRUCache } from 'lru-cache';
-import { countsKey, getDoc, type Db, type Doc } from './pouch-documents.ts';
+import { countsKey, getDoc, isJournalKey, type Db, type Doc } from './pouch-documents.ts';
 import type { ChildCounts } from './storage.ts';
 
 export type PutDoc = PouchDB.Core.PutDocument<Doc> & { _id: string; _deleted?: boolean };
@@ -145,7 +145,8 @@ export class LocalCommitter {
    */
   private async admit(batch: Waiting[]): Promise<Waiting[]> {
     const idsOf = (unit: WriteUnit) => [...unit.docs.map((doc) => doc._id), ...(unit.upserts ?? []).map((doc) => doc._id), ...(unit.removals ?? [])];
-    const checkedIds = [...new Set(batch.filter(({ checked }) => checked).flatMap(({ unit }) => idsOf(unit)))];
+    // A journal's id is new by construction: reading it to see that it is not there would be wasted.
+    const checkedIds = [...new Set(batch.filter(({ checked }) => checked).flatMap(({ unit }) => idsOf(unit)))].filter((id) => !isJournalKey(id));
     const revisions = new Map<string, string | undefined>();
     await Promise.all(checkedIds.map(async (id) => revisions.set(id, (await getDoc(this.db, id))?._rev)));
     const taken = new Set<string>();

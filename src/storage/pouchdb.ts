@@ -9,6 +9,7 @@ import { countsDesign, countsDesignDoc, localCounts, viewCounts, type PoolCounts
 import { getDoc, indexDesignDoc, indexField, isStatus, type Db, type Doc } from './pouch-documents.ts';
 import { ChangeFeed } from './pouch-feed.ts';
 import { JobDocuments } from './pouch-jobs.ts';
+import * as journals from './pouch-journal.ts';
 import { SharedRecords } from './pouch-records.ts';
 import { DocUpdater } from './pouch-updates.ts';
 import * as queries from './pouch-query.ts';
@@ -17,12 +18,16 @@ import { RemoteTransactions } from './pouch-transactions.ts';
 import * as sessions from './pouch-sessions.ts';
 import { LocalCommitter, type PutDocument } from './pouch-writes.ts';
 import {
+  orderOf,
   StorageUnavailableError,
   type Changes,
   type ChildQuery,
   type JobOutcome,
   type QueuedJob,
+  type FeedEvent,
+  type Journal,
   type ResourceRecord,
+  type Sequence,
   type SessionRecord,
   type SharedRecord,
   type Storage,
@@ -92,7 +97,7 @@ export async function openPouchStorage(location: PouchLocation, options: OpenOpt
     await db.createIndex({ index: { fields: ['parent', indexField(key)], ddoc: indexDesignDoc(key), name: 'by-parent' } });
   }
   if (remote) await ensureCountsView(db);
-  const storage = new PouchStorage(db, { destroyOnClose: location.adapter === 'memory', cacheSize: options.cacheSize ?? 10_000, remote });
+  const storage = new PouchStorage(db, { destroyOnClose: location.adapter === 'memory', cacheSize: options.cacheSize ?? 10_000, remote }, since);
   // Other processes write to a shared CouchDB: its changes feed tells this one what to forget.
   if (remote) storage.follow(new ChangeFeed(db, storage.cache, availability, since));
   return storage;
@@ -121,12 +126,16 @@ class PouchStorage implements Storage {
   private readonly counts: PoolCounts;
   private readonly resources: ResourceDocuments;
   private readonly records: SharedRecords;
+  /** Over CouchDB it reads from the feed the cache follows, from the start; locally from one of its own, started by the first follower. */
+  private journals: { feed: journals.JournalFeed; stop: () => void } | undefined;
   private transactions: RemoteTransactions | undefined;
   private readonly jobs: JobDocuments;
 
   constructor(
     private readonly db: Db,
     private readonly options: { destroyOnClose: boolean; cacheSize: number; remote: boolean },
+    /** Where the changes feed stood when the store was opened. */
+    private readonly opened: Sequence,
   ) {
     this.cache = new RecordCache(options.cacheSize);
     if (options.remote) {
@@ -135,13 +144,13 @@ class PouchStorage implements Storage {
       this.counts = viewCounts(db, updater, this.cache);
       this.records = new SharedRecords(db, updater);
       this.transactions = new RemoteTransactions(db);
-      this.resources = new ResourceDocuments(db, { remote: this.put, transactions: this.transactions }, this.cache);
+      this.resources = new ResourceDocuments(db, { remote: this.put, transactions: this.transactions }, this.cache, this.rememberJournal);
     } else {
       const committer = new LocalCommitter(db);
       this.put = committer.put;
       this.counts = localCounts(committer);
       this.records = new SharedRecords(db, new DocUpdater(db, this.put));
-      this.resources = new ResourceDocuments(db, { local: committer }, this.cache);
+      this.resources = new ResourceDocuments(db, { local: committer }, this.cache, this.rememberJournal);
     }
     this.jobs = new JobDocuments(db, this.put);
   }
@@ -151,7 +160,16 @@ class PouchStorage implements Storage {
   insertResource = (record: ResourceRecord, options?: { counter?: { name: string; value: number } }) => this.resources.insert(record, options?.counter);
   insertResources = (records: readonly ResourceRecord[]) => this.resources.insertMany(records);
   replaceResource = (record: ResourceRecord) => this.resources.replace(record);
-  removeTree = (path: string, options?: { keepPath?: boolean }) => this.resources.removeTree(path, options?.keepPath === true);
+  removeTree = async (path: string, options?: { keepPath?: boolean; journal?: Journal }) => {
+    const removed = await this.resources.removeTree(path, options?.keepPath === true);
+    // Not in the same batch as the removal: a crash in between leaves a removal nobody is told of.
+    if (options?.journal && removed.length > 0) {
+      const journal = journals.journalDocOf(options.journal);
+      this.rememberJournal(journal);
+      await this.put(journal);
+    }
+    return removed;
+  };
   commit = (changes: Changes) => this.resources.commit(changes);
   backreferences = (target: string) => this.resources.backreferences(target);
   guardedWithin = (path: string) => this.resources.guardedWithin(path);
@@ -189,12 +207,48 @@ class PouchStorage implements Storage {
   settleJob = (job: QueuedJob, outcome: JobOutcome) => this.jobs.settle(job, outcome);
   listJobs = (queue: string) => this.jobs.list(queue);
 
+  private readonly rememberJournal = (doc: ReturnType<typeof journals.journalDocOf>) => this.journals?.feed.remember(doc);
+
+  get openedAtSequence(): Sequence {
+    return this.journals?.feed.base ?? this.opened;
+  }
+
+  followChanges(listener: (event: FeedEvent) => void): void {
+    if (!this.journals) {
+      // Locally the feed starts where the store was opened, whenever the first follower comes.
+      const feed = new journals.JournalFeed(this.db, this.opened);
+      const stopLocal = journals.followLocalChanges(this.db, this.opened, (change) => feed.take(change));
+      this.journals = {
+        feed,
+        stop: () => {
+          stopLocal();
+          feed.close();
+        },
+      };
+    }
+    this.journals.feed.listen(listener);
+  }
+
+  async followersCaughtUp(timeoutMs: number): Promise<void> {
+    if (!this.journals) return;
+    const target = orderOf((await this.db.info()).update_seq);
+    if (target !== undefined) await this.journals.feed.caughtUp(target, timeoutMs);
+  }
+
+  transactionsSince = (since: Sequence, limit: number) => journals.transactionsSince(this.db, since, limit);
+  deleteJournalsBefore = (time: number) => journals.deleteJournalsBefore(this.db, time);
+
   follow(feed: ChangeFeed): void {
     this.feed = feed;
+    // Over CouchDB the journals come from the feed the cache follows, from its first change on.
+    const journalFeed = new journals.JournalFeed(this.db, this.opened);
+    feed.onChange((change) => journalFeed.take(change));
+    this.journals = { feed: journalFeed, stop: () => journalFeed.close() };
     feed.start();
   }
 
   async close(): Promise<void> {
+    this.journals?.stop();
     this.feed?.close();
     this.cache.clear();
     if (this.options.destroyOnClose) await this.db.destroy();

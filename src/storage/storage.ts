@@ -42,7 +42,39 @@ export interface Changes {
   inserts?: readonly { record: ResourceRecord; counter?: { name: string; value: number } }[];
   /** Resources read at their `revision`, written anew; one changed meanwhile fails the transaction. */
   replaces?: readonly ResourceRecord[];
+  /** What the transaction changed, told to every process that follows the changes feed. */
+  journal?: Journal;
 }
+
+/** A position in the store's changes feed: a number, or CouchDB's opaque string that starts with one. */
+export type Sequence = number | string;
+
+/**
+ * The number at the start of a position, by which positions are ordered: the position itself on PouchDB
+ * and pouchdb-server, the part before the dash of CouchDB's strings (it grows with the feed). Undefined
+ * for anything else.
+ */
+export function orderOf(seq: unknown): number | undefined {
+  if (typeof seq === 'number') return Number.isFinite(seq) ? seq : undefined;
+  if (typeof seq !== 'string') return undefined;
+  const match = /^(\d+)(?:-|$)/.exec(seq);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * What a transaction changed, written with it so that every process following the store's changes
+ * feed learns of it as one unit, in the store's order. Plain JSON, which the storage does not read.
+ */
+export interface Journal {
+  /** Milliseconds since the epoch: journals are swept some time after it. */
+  at: number;
+  entry: Readonly<Record<string, unknown>>;
+}
+
+/** What the changes feed tells of, whichever process wrote it. */
+export type FeedEvent =
+  | { kind: 'transaction'; seq: Sequence; id: string; journal: Journal }
+  | { kind: 'session-ended'; seq: Sequence; userPath: string; sessionId: string };
 
 export type Comparator = 'eq' | 'noteq' | 'lt' | 'le' | 'gt' | 'ge' | 'any' | 'notany';
 
@@ -220,9 +252,9 @@ export interface Storage {
   guardedWithin(path: string): Promise<string[]>;
   /**
    * Removes a resource and everything below it for good; answers the removed records. With
-   * `keepPath`, the path itself is never given to a new resource.
+   * `keepPath`, the path itself is never given to a new resource. The journal is written after it.
    */
-  removeTree(path: string, options?: { keepPath?: boolean }): Promise<ResourceRecord[]>;
+  removeTree(path: string, options?: { keepPath?: boolean; journal?: Journal }): Promise<ResourceRecord[]>;
   /**
    * The next value of a named counter, starting at 0, never the same twice while the store is open
    * and never one that a stored resource's name used (when its insert said so), across processes too.
@@ -278,6 +310,30 @@ export interface Storage {
   settleJob(job: QueuedJob, outcome: JobOutcome): Promise<boolean>;
   /** Every job of a queue, parked ones included, in id order. */
   listJobs(queue: string): Promise<QueuedJob[]>;
+
+  /**
+   * Where followers start hearing of the changes feed (followChanges tells of what came after): where
+   * it stood when the store was opened, or later should nobody follow it for thousands of changes.
+   */
+  readonly openedAtSequence: Sequence;
+  /**
+   * Tells `listener` of every journal and every ended session that the store's changes feed shows
+   * after its opening, whichever process wrote them, one at a time in the store's order.
+   */
+  followChanges(listener: (event: FeedEvent) => void): void;
+  /**
+   * Resolves once followers have been told of every change the store held when it was called (at once
+   * when nobody follows), or after `timeoutMs` should the feed lag behind that long.
+   */
+  followersCaughtUp(timeoutMs: number): Promise<void>;
+  /**
+   * The transactions written after `since`, in the store's order, at most `limit` + 1 (so that one more
+   * says there are too many); undefined when the feed cannot tell them all: `since` is not one of its
+   * positions, or a journal was swept since.
+   */
+  transactionsSince(since: Sequence, limit: number): Promise<FeedEvent[] | undefined>;
+  /** Deletes the journals of transactions before `time`; answers how many went. */
+  deleteJournalsBefore(time: number): Promise<number>;
 
   close(): Promise<void>;
 }

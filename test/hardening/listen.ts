@@ -1,4 +1,4 @@
-// Serves a test app on a real port with the server settings of src/server.ts, for raw sockets and timing.
+// Serves a test app on a real port with the server settings of src/server.ts, WebSockets included, for raw sockets, live notifications and timing.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerClientError } from '../../src/rest/error-handler.ts';
@@ -7,6 +7,8 @@ import type { TestApp } from '../support/test-app.ts';
 export interface Listening {
   port: number;
   url: string;
+  /** Where its WebSocket endpoint is. */
+  wsUrl: string;
   close(): Promise<void>;
 }
 
@@ -24,15 +26,20 @@ export async function listenOn(t: TestApp): Promise<Listening> {
   );
   server.timeout = requestTimeout;
   server.on('clientError', answerClientError);
+  t.app.acceptWebSockets(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     port,
     url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
+    wsUrl: `ws://127.0.0.1:${port}/websocket`,
+    async close() {
+      // Upgraded connections are the server's too: it closes only once they are gone.
+      await t.app.closeWebSockets();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }

@@ -10,7 +10,9 @@ export type Pattern =
   /** An `anything` item stands for zero or more elements at its position. */
   | { kind: 'array'; items: Pattern[] }
   /** `open` when the object listed `...` among its members: further members are then allowed. */
-  | { kind: 'object'; members: PatternMember[]; open: boolean };
+  | { kind: 'object'; members: PatternMember[]; open: boolean }
+  /** A bare `{{name}}`: the captured value as JSON, for values that are not strings (a number, a list). */
+  | { kind: 'captured'; name: string };
 
 export interface PatternMember {
   key: string;
@@ -57,6 +59,26 @@ export function substitute(text: string, captures: Captures, escape: (value: str
     if (value === undefined) throw new UnknownCaptureError(name, captures);
     return escape(value);
   });
+}
+
+/** Inside JSON strings a captured value is escaped as a JSON string's content; outside it goes in as written. */
+export function substituteInJson(text: string, captures: Captures): string {
+  let result = '';
+  let start = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index];
+    if (char === '\\' && inString) {
+      index++;
+    } else if (char === '"') {
+      const piece = text.slice(start, index);
+      result += inString ? substitute(piece, captures, (value) => JSON.stringify(value).slice(1, -1)) : substitute(piece, captures);
+      result += char;
+      start = index + 1;
+      inString = !inString;
+    }
+  }
+  return result + substitute(text.slice(start), captures);
 }
 
 /** The name in a `{{=name}}` string, which matches anything and remembers it. */
@@ -113,6 +135,12 @@ function matchAt(pattern: Pattern, actual: unknown, captures: Captures, path: Pa
       return Array.isArray(actual) ? matchArray(pattern.items, actual, captures, path) : mismatch();
     case 'object':
       return isPlainObject(actual) ? matchObject(pattern, actual, captures, path) : mismatch();
+    case 'captured': {
+      const value = captures.get(pattern.name);
+      if (value === undefined) throw new UnknownCaptureError(pattern.name, captures);
+      const text = typeof actual === 'string' ? actual : JSON.stringify(actual);
+      return text === value ? { ok: true, captures } : mismatch();
+    }
   }
 }
 
@@ -266,6 +294,8 @@ export function formatPattern(pattern: Pattern, captures: Captures = new Map(), 
         if (node.open) members.push(inner + ellipsis);
         return members.length === 0 ? '{}' : `{${members.join(separator)}${outer}}`;
       }
+      case 'captured':
+        return captures.get(node.name) ?? `{{${node.name}}}`;
     }
   };
   return format(pattern, 0);
@@ -274,6 +304,11 @@ export function formatPattern(pattern: Pattern, captures: Captures = new Map(), 
 /** Parses JSON extended with `...`; a hand-written descent, so that `...` inside strings stays text. */
 export function parsePattern(text: string): Pattern {
   return new PatternParser(text).readDocument();
+}
+
+/** Parses one value after another (the messages of a WebSocket, in order), each with the line it starts on, from 1. */
+export function parsePatternSequence(text: string): { pattern: Pattern; line: number }[] {
+  return new PatternParser(text).readSequence();
 }
 
 class PatternParser {
@@ -288,9 +323,25 @@ class PatternParser {
     return value;
   }
 
+  readSequence(): { pattern: Pattern; line: number }[] {
+    const values: { pattern: Pattern; line: number }[] = [];
+    for (this.skipSpace(); this.position < this.text.length; this.skipSpace()) {
+      const line = this.text.slice(0, this.position).split('\n').length;
+      values.push({ pattern: this.readValue(), line });
+    }
+    return values;
+  }
+
   private readValue(): Pattern {
     this.skipSpace();
     const char = this.text[this.position];
+    const captured = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/y;
+    captured.lastIndex = this.position;
+    const reference = captured.exec(this.text);
+    if (reference) {
+      this.position += reference[0].length;
+      return { kind: 'captured', name: reference[1] as string };
+    }
     if (char === '{') return this.readObject();
     if (char === '[') return this.readArray();
     if (char === '"') return { kind: 'string', text: this.readString() };

@@ -1,5 +1,5 @@
 // Reads a literate spec (Markdown) into the steps to execute, each with the line it came from.
-import { parsePattern, PatternSyntaxError, type Pattern } from './expect.ts';
+import { parsePattern, parsePatternSequence, PatternSyntaxError, type Pattern } from './expect.ts';
 
 export interface Header {
   name: string;
@@ -58,7 +58,31 @@ export interface MailStep {
   body: { text: string; line: number } | undefined;
 }
 
-export type Step = RequestStep | ClockStep | ServerStep | MailStep;
+
+export const websocketCommands = ['OPEN', 'SEND', 'RECEIVE', 'CLOSE', 'CLOSED'] as const;
+export type WebSocketCommand = (typeof websocketCommands)[number];
+
+/**
+ * One thing done on, or expected of, a named WebSocket connection: open it, send a frame, receive the
+ * next messages in order, close it, or see it closed by the server with a code.
+ */
+export interface WebSocketStep {
+  kind: 'websocket';
+  /** The line of the block's opening fence. */
+  line: number;
+  command: WebSocketCommand;
+  connection: string;
+  /** SEND: the frame as written, `{{name}}` not yet substituted. */
+  text?: string;
+  /** SEND: sent as a binary frame rather than text. */
+  binary?: boolean;
+  /** RECEIVE: the messages expected next, in order, each with its line. */
+  messages?: { pattern: Pattern; line: number }[];
+  /** CLOSED: the close code expected. */
+  code?: number;
+}
+
+export type Step = RequestStep | ClockStep | ServerStep | MailStep | WebSocketStep;
 
 export const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type Method = (typeof methods)[number];
@@ -136,6 +160,10 @@ export function parseSpec(markdown: string, file: string): Step[] {
         requirePendingAnswered(fence);
         steps.push(parseMail(fence, file));
         break;
+      case 'websocket':
+        requirePendingAnswered(fence);
+        steps.push(parseWebSocket(fence, file));
+        break;
       case 'server':
         if (steps.some((step) => step.kind !== 'server') || pending) {
           throw new SpecError(file, fence.line, 'a server block must come before the first request or clock block');
@@ -205,6 +233,45 @@ function parseMail(fence: Fence, file: string): MailStep {
   const to = headers.find((header) => header.name.toLowerCase() === 'to');
   if (!to) throw new SpecError(file, fence.line, 'a mail block needs a `To:` line naming the address whose mails it checks');
   return { kind: 'mail', line: fence.line, to: to.value, headers: headers.filter((header) => header !== to), body };
+}
+
+const commandLine = /^([A-Z]+)(?:\s+([A-Za-z_][A-Za-z0-9_-]*))?(?:\s+(\S+))?\s*$/;
+
+/** `OPEN name`, `SEND name [binary]` with the frame below, `RECEIVE name` with the messages below, `CLOSE name`, `CLOSED name code`. */
+function parseWebSocket(fence: Fence, file: string): WebSocketStep {
+  const [first, ...rest] = fence.content;
+  const match = commandLine.exec(first?.trim() ?? '');
+  const command = websocketCommands.find((known) => known === match?.[1]);
+  if (!match || !command) {
+    throw new SpecError(file, fence.line + 1, `expected ${websocketCommands.slice(0, -1).join(', ')} or CLOSED and a connection name, found ${JSON.stringify(first ?? '')}`);
+  }
+  const connection = match[2];
+  if (connection === undefined) throw new SpecError(file, fence.line + 1, `${command} needs the name of a connection, such as \`${command} tab1\``);
+  const extra = match[3];
+  const body = rest.join('\n').trim();
+  const step: WebSocketStep = { kind: 'websocket', line: fence.line, command, connection };
+  switch (command) {
+    case 'SEND':
+      if (body === '') throw new SpecError(file, fence.line, 'SEND needs the message to send on the lines after it');
+      if (extra !== undefined && extra !== 'binary') throw new SpecError(file, fence.line + 1, `SEND takes \`binary\` or nothing after the name, not ${JSON.stringify(extra)}`);
+      return { ...step, text: body, binary: extra === 'binary' };
+    case 'RECEIVE': {
+      if (body === '') throw new SpecError(file, fence.line, 'RECEIVE needs the messages expected, one JSON value after another, on the lines after it');
+      const firstBodyLine = fence.line + 2 + rest.findIndex((line) => line.trim() !== '');
+      try {
+        const messages = parsePatternSequence(body).map(({ pattern, line }) => ({ pattern, line: firstBodyLine + line - 1 }));
+        return { ...step, messages };
+      } catch (error) {
+        if (!(error instanceof PatternSyntaxError)) throw error;
+        throw new SpecError(file, firstBodyLine + error.line - 1, `${error.message} (column ${error.column} of the expected messages)`);
+      }
+    }
+    case 'CLOSED':
+      if (extra === undefined || !/^\d{4}$/.test(extra)) throw new SpecError(file, fence.line + 1, `CLOSED needs the close code expected, such as \`CLOSED ${connection} 1013\``);
+      return { ...step, code: Number(extra) };
+    default:
+      return step;
+  }
 }
 
 const millisecondsPer: Readonly<Record<string, number>> = {

@@ -3,10 +3,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Response } from 'supertest';
 import { userTokenHeader } from '../../src/headers.ts';
+import { listenOn } from '../hardening/listen.ts';
 import { firstLink, mailsTo, readOutbox } from '../support/mailbox.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { formatPattern, matchPattern, matchText, substitute, type Captures, type MatchResult } from './expect.ts';
+import { formatPattern, matchPattern, matchText, substitute, substituteInJson, type Captures, type MatchResult } from './expect.ts';
 import { parseSpec, SpecError, type MailStep, type Method, type RequestStep, type ResponseExpectation } from './parse.ts';
+import { SpecSockets } from './websocket.ts';
 
 export interface SpecResult {
   file: string;
@@ -24,12 +26,22 @@ interface SentRequest {
 /** The pseudo-header `As: NAME`, sent as the user token captured under NAME_token. */
 const actAsHeader = 'as';
 
-/** `couchUrl` runs the spec against a database on a CouchDB-compatible server instead of in memory. */
-export async function runSpecFile(file: string, options: { couchUrl?: string } = {}): Promise<SpecResult> {
+export interface RunOptions {
+  /** Runs the spec against a database on this CouchDB-compatible server instead of in memory. */
+  couchUrl?: string;
+  /** How long a websocket RECEIVE waits for each message. */
+  messageTimeoutMs?: number;
+}
+
+/** Requests and WebSocket frames sent are counted as requests. */
+export async function runSpecFile(file: string, options: RunOptions = {}): Promise<SpecResult> {
   const shownFile = showFileName(file);
   const steps = parseSpec(await readFile(file, 'utf8'), shownFile);
   const env = Object.assign({}, ...steps.flatMap((step) => (step.kind === 'server' ? [step.env] : []))) as Record<string, string>;
   const test = await startTestApp({ env, ...(options.couchUrl ? { couchUrl: options.couchUrl } : {}) });
+  // WebSockets need a real port; specs without them do without one.
+  const server = steps.some((step) => step.kind === 'websocket') ? await listenOn(test) : undefined;
+  const sockets = server && new SpecSockets(server.wsUrl, shownFile, options.messageTimeoutMs ?? 5_000);
   let captures: Captures = new Map();
   let requests = 0;
   try {
@@ -44,10 +56,17 @@ export async function runSpecFile(file: string, options: { couchUrl?: string } =
         captures = await checkMail(test, step, captures, shownFile);
         continue;
       }
+      if (step.kind === 'websocket') {
+        captures = await (sockets as SpecSockets).run(step, captures);
+        if (step.command === 'SEND') requests++;
+        continue;
+      }
       captures = await runRequest(test, step, captures, shownFile);
       requests++;
     }
   } finally {
+    await sockets?.closeAll();
+    await server?.close();
     await test.close();
   }
   return { file: shownFile, requests };
@@ -108,26 +127,6 @@ function toRequestTarget(target: string): string {
   if (!/^https?:\/\//i.test(target)) return target;
   const url = new URL(target);
   return url.pathname + url.search;
-}
-
-/** Inside JSON strings a captured value is escaped as a JSON string's content; outside it goes in as written. */
-function substituteInJson(text: string, captures: Captures): string {
-  let result = '';
-  let start = 0;
-  let inString = false;
-  for (let index = 0; index < text.length; index++) {
-    const char = text[index];
-    if (char === '\\' && inString) {
-      index++;
-    } else if (char === '"') {
-      const piece = text.slice(start, index);
-      result += inString ? substitute(piece, captures, (value) => JSON.stringify(value).slice(1, -1)) : substitute(piece, captures);
-      result += char;
-      start = index + 1;
-      inString = !inString;
-    }
-  }
-  return result + substitute(text.slice(start), captures);
 }
 
 /** Sends what is due, then reads the outbox: the mails to the step's address, checked against its lines. */

@@ -113,6 +113,14 @@ describe('literate/expect', () => {
     assert.equal(captures.get('data'), '{"a":[1]}');
   });
 
+  it('matches a bare `{{name}}` against a value whose JSON text was captured, such as a number', () => {
+    const captures = assertMatches('{"seq": "{{=seq}}"}', { seq: 17 });
+    assertMatches('{"seq": {{seq}}, "list": [{{seq}}]}', { seq: 17, list: [17] }, captures);
+    const mismatch = match('{"seq": {{seq}}}', { seq: 18 }, captures);
+    assert.ok(!mismatch.ok && mismatch.path === '$.seq' && /expected 17, got 18/.test(mismatch.reason), JSON.stringify(mismatch));
+    assert.throws(() => match('{{nobody}}', 1), UnknownCaptureError);
+  });
+
   it('takes a captured value literally, even when it contains `...`', () => {
     const captures: Captures = new Map([['dots', 'a...b']]);
     assert.equal(matchText('{{dots}}', 'a...b', captures).ok, true);
@@ -218,6 +226,89 @@ describe('literate/parse', () => {
   });
 });
 
+describe('literate/parse websocket blocks', () => {
+  it('reads OPEN, SEND (text or binary), RECEIVE with each expected message and its line, CLOSE and CLOSED', () => {
+    const markdown = [
+      '```websocket', // 1
+      'OPEN tab', // 2
+      '```', // 3
+      '```websocket', // 4
+      'SEND tab', // 5
+      '{"action": "subscribe",', // 6
+      ' "resource": "{{pool}}"}', // 7
+      '```', // 8
+      '```websocket', // 9
+      'SEND tab binary', // 10
+      'raw bytes', // 11
+      '```', // 12
+      '```websocket', // 13
+      'RECEIVE tab', // 14
+      '{"status": "ok", ...}', // 15
+      '', // 16
+      '{"event": "new_child",', // 17
+      ' "seq": "{{=seq}}", ...}', // 18
+      '```', // 19
+      '```websocket', // 20
+      'CLOSED tab 1009', // 21
+      '```', // 22
+      '```websocket', // 23
+      'CLOSE tab', // 24
+      '```', // 25
+    ].join('\n');
+    const steps = parseSpec(markdown, 'x.md');
+    assert.deepEqual(
+      steps.map((step) => (step.kind === 'websocket' ? [step.command, step.connection, step.line] : step.kind)),
+      [
+        ['OPEN', 'tab', 1],
+        ['SEND', 'tab', 4],
+        ['SEND', 'tab', 9],
+        ['RECEIVE', 'tab', 13],
+        ['CLOSED', 'tab', 20],
+        ['CLOSE', 'tab', 23],
+      ],
+    );
+    const [, send, binary, receive, closed] = steps;
+    assert.ok(send?.kind === 'websocket' && binary?.kind === 'websocket' && receive?.kind === 'websocket' && closed?.kind === 'websocket');
+    assert.equal(send.text, '{"action": "subscribe",\n "resource": "{{pool}}"}');
+    assert.equal(send.binary, false);
+    assert.equal(binary.binary, true);
+    assert.deepEqual(
+      receive.messages?.map((message) => message.line),
+      [15, 17],
+    );
+    assert.deepEqual(receive.messages?.[0]?.pattern, { kind: 'object', open: true, members: [{ key: 'status', value: { kind: 'string', text: 'ok' } }] });
+    assert.equal(closed.code, 1009);
+  });
+
+  it('fails with file:line for a websocket block it cannot read', () => {
+    assert.throws(() => parseSpec('```websocket\nCONNECT tab\n```\n', 'w.md'), /w\.md:2: expected OPEN, SEND, RECEIVE, CLOSE or CLOSED/);
+    assert.throws(() => parseSpec('```websocket\nOPEN\n```\n', 'w.md'), /w\.md:2: .*name/);
+    assert.throws(() => parseSpec('```websocket\nSEND tab\n```\n', 'w.md'), /w\.md:1: SEND needs the message/);
+    assert.throws(() => parseSpec('```websocket\nRECEIVE tab\n```\n', 'w.md'), /w\.md:1: RECEIVE needs the messages/);
+    assert.throws(() => parseSpec('```websocket\nRECEIVE tab\n{"a": 1}\n{"b": }\n```\n', 'w.md'), /w\.md:4: expected a value/);
+    assert.throws(() => parseSpec('```websocket\nCLOSED tab soon\n```\n', 'w.md'), /w\.md:2: .*close code/);
+    assert.throws(() => parseSpec('```http\nGET /\n```\n```websocket\nOPEN tab\n```\n```http-response\n200\n```\n', 'w.md'), /w\.md:1: the request has no http-response block before the websocket block/);
+  });
+});
+
+/** A spec's registration of Anna, capturing her URL as `anna`. */
+const registerAnna = `
+${'```'}http
+POST /principals/users
+
+{"content_type": "adhocracy_core.resources.principal.IUser",
+ "data": {"adhocracy_core.sheets.principal.IUserBasic": {"name": "Anna Müller"},
+          "adhocracy_core.sheets.principal.IUserExtended": {"email": "anna@example.org"},
+          "adhocracy_core.sheets.principal.IPasswordAuthentication": {"password": "EckVocUbs3"}}}
+${'```'}
+
+${'```'}http-response
+200
+
+{"path": "{{=anna}}", ...}
+${'```'}
+`;
+
 describe('literate/run', () => {
   let directory: string;
 
@@ -265,21 +356,7 @@ describe('literate/run', () => {
   it('runs the requests in order with captures, `As:` and the clock, and counts them', async () => {
     const file = path.join(directory, 'passing.md');
     const spec = `
-\`\`\`http
-POST /principals/users
-
-{"content_type": "adhocracy_core.resources.principal.IUser",
- "data": {"adhocracy_core.sheets.principal.IUserBasic": {"name": "Anna Müller"},
-          "adhocracy_core.sheets.principal.IUserExtended": {"email": "anna@example.org"},
-          "adhocracy_core.sheets.principal.IPasswordAuthentication": {"password": "EckVocUbs3"}}}
-\`\`\`
-
-\`\`\`http-response
-200
-
-{"path": "{{=anna}}", ...}
-\`\`\`
-
+${registerAnna}
 \`\`\`http
 POST /login_username
 
@@ -328,5 +405,85 @@ As: anna
       assert.match(error.message, /the newest of 1 mails to anna@example\.org:\n {4}Subject: Reset your password\n {4}Link: http:\/\/localhost:6541\/password_reset\//);
       return true;
     });
+  });
+
+  it('opens connections, sends with captures and checks the messages in order, capturing from them', async () => {
+    const file = path.join(directory, 'websocket.md');
+    const spec = `
+\`\`\`websocket
+OPEN tab
+\`\`\`
+
+\`\`\`websocket
+SEND tab
+{"action": "subscribe", "resource": "/principals/users/"}
+\`\`\`
+
+\`\`\`websocket
+RECEIVE tab
+{"status": "ok", "action": "subscribe", "resource": "http://localhost:6541/principals/users/"}
+\`\`\`
+
+${registerAnna}
+\`\`\`websocket
+RECEIVE tab
+{"event": "new_child", "resource": "http://localhost:6541/principals/users/", "child": "{{anna}}", "seq": "{{=seq}}"}
+{"event": "modified", "resource": "http://localhost:6541/principals/users/", "seq": "..."}
+\`\`\`
+
+\`\`\`websocket
+CLOSE tab
+\`\`\`
+
+\`\`\`websocket
+OPEN again
+\`\`\`
+
+\`\`\`websocket
+SEND again
+{"action": "resume", "since": "{{seq}}", "resources": ["{{anna}}"]}
+\`\`\`
+
+\`\`\`websocket
+RECEIVE again
+{"status": "ok", "action": "resume", "resources": ["{{anna}}"]}
+\`\`\`
+`;
+    await writeFile(file, spec);
+    const result = await runSpecFile(file);
+    assert.equal(result.requests, 3);
+  });
+
+  it('fails at the line of the message that does not match, showing what the connection received', async () => {
+    const file = path.join(directory, 'websocket-broken.md');
+    const spec = [
+      '```websocket', // 1
+      'OPEN tab', // 2
+      '```', // 3
+      '```websocket', // 4
+      'SEND tab', // 5
+      '{"action": "subscribe", "resource": "/"}', // 6
+      '```', // 7
+      '```websocket', // 8
+      'RECEIVE tab', // 9
+      '{"status": "redundant", ...}', // 10
+      '```', // 11
+    ].join('\n');
+    await writeFile(file, spec);
+    await assert.rejects(runSpecFile(file), (error: unknown) => {
+      assert.ok(error instanceof SpecError);
+      assert.ok(error.message.startsWith(`${file}:10: message 1 on tab does not match at $.status: expected "redundant", got "ok"`), error.message);
+      assert.match(error.message, /received on tab \(.*websocket-broken\.md:8\):\n {4}\{"status":"ok","action":"subscribe","resource":"http:\/\/localhost:6541\/"\}/);
+      return true;
+    });
+  });
+
+  it('fails naming the connection when an expected message does not come, or one is used before it is opened', async () => {
+    const silent = path.join(directory, 'websocket-silent.md');
+    await writeFile(silent, '```websocket\nOPEN tab\n```\n```websocket\nRECEIVE tab\n{"event": ...}\n```\n');
+    await assert.rejects(runSpecFile(silent, { messageTimeoutMs: 200 }), (error: unknown) => error instanceof SpecError && error.message.startsWith(`${silent}:6: message 1 on tab did not come within 200 ms`));
+    const unopened = path.join(directory, 'websocket-unopened.md');
+    await writeFile(unopened, '```websocket\nSEND tab\n{}\n```\n');
+    await assert.rejects(runSpecFile(unopened), (error: unknown) => error instanceof SpecError && error.message.startsWith(`${unopened}:1: no connection named tab is open (open it with OPEN tab)`));
   });
 });

@@ -1,36 +1,12 @@
 // The Storage contract, run against every adapter: memory, LevelDB on disk, and CouchDB over HTTP (express-pouchdb).
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { openPouchStorage, type PouchLocation } from '../../src/storage/pouchdb.ts';
+import { openPouchStorage } from '../../src/storage/pouchdb.ts';
 import { AlreadyExistsError, RevisionConflictError, ScanBudget, ScanLimitError, type QueuedJob, type ResourceRecord, type Storage } from '../../src/storage/storage.ts';
-import { startCouchServer, type CouchServer } from '../support/couch-server.ts';
+import { storageBackends } from '../support/backends.ts';
 
 /** One server for every test of the HTTP adapter, each with a database of its own. */
-let couch: Promise<CouchServer> | undefined;
-after(async () => {
-  await (await couch)?.stop();
-});
-
-const backends: { name: string; open: () => Promise<{ location: PouchLocation; cleanUp: () => Promise<void> }> }[] = [
-  { name: 'memory', open: async () => ({ location: { adapter: 'memory', name: `contract-${randomUUID()}` }, cleanUp: async () => undefined }) },
-  {
-    name: 'leveldb',
-    open: async () => {
-      const directory = await mkdtemp(path.join(os.tmpdir(), 'storage-contract-'));
-      return { location: { adapter: 'leveldb', directory }, cleanUp: () => rm(directory, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: 'CouchDB over HTTP',
-    open: async () => {
-      couch ??= startCouchServer();
-      return { location: { adapter: 'http', url: `${(await couch).url}/contract-${randomUUID()}` }, cleanUp: async () => undefined };
-    },
-  },
-];
+const { backends, stop } = storageBackends('contract');
+after(stop);
 
 const resource = (path: string, contentType = 'example.IThing'): ResourceRecord => ({ path, contentType, data: { 'example.ISheet': { value: path } } });
 
