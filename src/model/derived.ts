@@ -3,6 +3,9 @@ import { aclSheet, metadataSheet } from '../auth/permissions.ts';
 import { isClientSettable, type Registry } from '../registry.ts';
 import type { IndexValue, ResourceRecord, ResourceReference } from '../storage/storage.ts';
 
+/** The index key under which a version holds one of Adhocracy's tags (true while it has it). */
+export const tagIndexKey = (tag: string) => `tag:${tag}`;
+
 const isIndexValue = (value: unknown): value is IndexValue =>
   value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 
@@ -14,8 +17,8 @@ export function withDerivedFields(registry: Registry, record: ResourceRecord): R
     const value = record.data[sheet.id]?.[fieldName];
     index[key] = isIndexValue(value) ? value : null;
   }
-  // Derived values the server keeps in the index itself (a rateable's sum of rates) are kept as they are.
-  for (const [key, value] of Object.entries(record.index ?? {})) if (!registry.indexedFields.has(key)) index[key] = value;
+  // A version is found by the tags that name it (Adhocracy's `tag` index).
+  for (const tag of record.tags ?? []) index[tagIndexKey(tag)] = true;
   const acl = record.data[aclSheet]?.acl as { view?: unknown } | undefined;
   const type = registry.resourceTypes.get(record.contentType);
   // Restricted: who may list it must be checked one by one, for its own ACL or its type's.

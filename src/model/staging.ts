@@ -77,6 +77,13 @@ export class Staging {
     if (!this.created.has(record.path)) this.modified.add(record.path);
   }
 
+  /** A stored record whose index alone changes (a version losing its LAST tag): written, not reported as modified. */
+  reindex(record: ResourceRecord): void {
+    const staged = this.inserted.get(record.path);
+    if (staged) staged.record = record;
+    else this.replaced.set(record.path, record);
+  }
+
   hold(held: HeldForCommit): void {
     this.claims.push(held);
   }

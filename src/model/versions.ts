@@ -40,10 +40,16 @@ export function createVersions(deps: VersionDeps) {
     return { path: childPath(itemPath, counterName(value, 'VERSION')), counter: { name, value } };
   }
 
-  /** Stages the version `version` of `item`, moving the item's LAST tag (and FIRST, for the first). */
+  /**
+   * Stages the version `version` of `item`, moving the item's LAST tag (and FIRST, for the first). The
+   * versions carry their tags in their index too, for Adhocracy's `tag` filter (`?depth=all&tag=LAST`).
+   */
   async function stageVersionOf(item: ResourceRecord, version: ResourceRecord, counter: { name: string; value: number }, followed: ResourceRecord | undefined, st: Staging) {
     st.hold(await unique.prepare(typeOf(version), followed, version.data, version.path));
-    st.insert(version, counter);
+    st.insert(withDerivedFields(registry, { ...version, tags: followed === undefined ? ['FIRST', 'LAST'] : ['LAST'] }), counter);
+    const previous = lastOf(item);
+    const untagged = previous === undefined ? undefined : await st.read(previous);
+    if (untagged?.tags?.includes('LAST')) st.reindex(withDerivedFields(registry, { ...untagged, tags: untagged.tags.filter((tag) => tag !== 'LAST') }));
     const tags = { ...(item.data[tagsSheet] ?? {}), LAST: version.path, ...(followed === undefined ? { FIRST: version.path } : {}) };
     st.replace(withDerivedFields(registry, { ...item, data: { ...item.data, [tagsSheet]: tags } }));
     st.newVersions.set(item.path, version.path);

@@ -3,6 +3,7 @@ import { badRequest } from '../errors.ts';
 import type { IndexedField, Registry } from '../registry.ts';
 import type { Comparator, IndexFilter, IndexValue, ReferenceFilter } from '../storage/storage.ts';
 import type { PathCodec } from '../tree/path.ts';
+import { tagIndexKey } from '../model/derived.ts';
 import { resolveFilterField, resolveIndexedField, typesProviding } from './query-fields.ts';
 
 export interface PoolQuery {
@@ -36,7 +37,11 @@ export const queryParameters: readonly string[] = [
   'offset',
   'count',
   'aggregateby',
+  'tag',
 ];
+
+/** Adhocracy's `tag` index: the versions an item's LAST or FIRST tag names. */
+const tagIndex = 'tag';
 
 const maxLimit = 10_000;
 const comparators: readonly Comparator[] = ['eq', 'noteq', 'lt', 'le', 'gt', 'ge', 'any', 'notany'];
@@ -117,6 +122,13 @@ export function parsePoolQuery(
 
 /** An index name or `<sheet id>:<field>`: an indexed field, or a reference field compared for equality. */
 function addFilter(parsed: PoolQuery, name: string, raw: string, options: { registry: Registry; codec: PathCodec }): void {
+  if (name === tagIndex) {
+    const { comparator, value } = readComparison(name, raw);
+    if (comparator !== 'eq' || (value !== 'LAST' && value !== 'FIRST')) throw fail(name, 'tag takes LAST or FIRST');
+    parsed.filters.push({ key: tagIndexKey(value), comparator: 'eq', value: true });
+    parsed.narrowedBy.push(name);
+    return;
+  }
   const target = resolveFilterField(options.registry, name);
   if (!target) throw fail(name, `${name} is not a known query parameter`, 'unknown_parameter');
   const { comparator, value } = readComparison(name, raw);

@@ -55,6 +55,8 @@ export interface ResourceDoc {
   data: SheetData;
   /** The references of the data, kept so that a change or removal knows which reference documents to drop. */
   refs?: ResourceReference[];
+  /** For a version, the tags that name it (ResourceRecord.tags). */
+  tags?: string[];
   /** Over CouchDB, while a transaction that wrote it is not cleaned up: its id, and what it replaced (pouch-transactions.ts). */
   txn?: string;
   before?: ResourceDoc;
@@ -166,6 +168,7 @@ export function toDoc(record: ResourceRecord): ResourceDoc {
     restricted: Boolean(record.restricted),
     data: record.data,
     ...(record.references && record.references.length > 0 ? { refs: [...record.references] } : {}),
+    ...(record.tags && record.tags.length > 0 ? { tags: [...record.tags] } : {}),
     ...index,
   };
 }
@@ -179,6 +182,7 @@ export function toResource(doc: ResourceDoc & { _rev?: string }): ResourceRecord
     hidden: doc.hidden === true,
     restricted: doc.restricted === true,
     ...(doc.refs ? { references: doc.refs } : {}),
+    ...(doc.tags ? { tags: doc.tags } : {}),
     ...(doc._rev ? { revision: doc._rev } : {}),
   };
 }

@@ -19,6 +19,8 @@ export interface ResourceRecord {
   index?: Record<string, IndexValue>;
   /** The resources its data refers to, by the field that does (`<sheet id>:<field>`): what backreferences are read from. */
   references?: readonly ResourceReference[];
+  /** For a version: the tags of its item that name it (`LAST`, `FIRST`), kept by the server as they move. */
+  tags?: readonly string[];
   /** The storage revision this record was read at; required to replace it. */
   revision?: string;
 }

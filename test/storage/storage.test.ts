@@ -92,6 +92,17 @@ for (const backend of backends) {
       assert.deepEqual(page.map((record) => record.path), ['/d/', '/b/']);
     });
 
+    it('keeps the tags of a version, moved by a replace, and finds versions by them', async () => {
+      await storage.insertResource({ ...resource('/item/'), index: {} });
+      const first = await storage.insertResource({ ...resource('/item/v0/'), tags: ['FIRST', 'LAST'], index: { 'tag:FIRST': true, 'tag:LAST': true } });
+      assert.deepEqual((await storage.readResource('/item/v0/'))?.tags, ['FIRST', 'LAST']);
+      await storage.commit({ inserts: [{ record: { ...resource('/item/v1/'), tags: ['LAST'], index: { 'tag:LAST': true } } }], replaces: [{ ...first, tags: ['FIRST'], index: { 'tag:FIRST': true } }] });
+      assert.deepEqual((await storage.readResource('/item/v0/'))?.tags, ['FIRST']);
+      const tagged = (tag: string) => storage.queryChildren({ parent: '/item/', depth: 1, includeHidden: false, filters: [{ key: `tag:${tag}`, comparator: 'eq', value: true }], offset: 0 });
+      assert.deepEqual((await tagged('LAST')).map((record) => record.path), ['/item/v1/']);
+      assert.deepEqual((await tagged('FIRST')).map((record) => record.path), ['/item/v0/']);
+    });
+
     it('pages in the same order as it lists, also where one name begins another and below the children', async () => {
       for (const path of ['/pool/a/', '/pool/a-b/', '/pool/a.c/', '/pool/b/', '/pool/a/x/', '/pool/a-b/y/']) await storage.insertResource(resource(path));
       for (const depth of [1, 'all'] as const) {
