@@ -5,10 +5,12 @@ import { can, canSeeHidden } from '../auth/permissions.ts';
 import type { Config } from '../config.ts';
 import { badRequest, type ApiError } from '../errors.ts';
 import type { Registry } from '../registry.ts';
+import { sumRates } from '../model/rates.ts';
+import { compareValues, matchesIndexFilter } from '../storage/index-values.ts';
 import { ScanBudget, ScanLimitError, type ChildCounts, type ChildQuery, type ResourceRecord, type Storage } from '../storage/storage.ts';
 import { parentPath, type PathCodec } from '../tree/path.ts';
 import { computeFields } from './computed.ts';
-import type { PoolQuery } from './pool-query.ts';
+import { ratesIndex, usesRates, type PoolQuery } from './pool-query.ts';
 import { serializeResource, typeOf, type PoolListing, type ResourceBody } from './serialize.ts';
 
 /** Elements serialized between two turns of the event loop. */
@@ -81,12 +83,12 @@ export async function listPool(options: {
     childQuery.isListable = (record) => below.known(record.path) !== undefined && below.known(record.path) !== null;
   }
 
+  if (usesRates(query)) return listByRates({ query, childQuery, storage, registry, serialize: (found) => serializeElements(found) });
   const { found, count } = await listAndCount(query, childQuery, counts, storage);
 
-  let elements: PoolListing['elements'] = [];
-  if (query.elements === 'paths') {
-    elements = found.map((child) => codec.toUrl(child.path));
-  } else if (query.elements === 'content') {
+  async function serializeElements(found: readonly ResourceRecord[]): Promise<PoolListing['elements']> {
+    if (query.elements === 'paths') return found.map((child) => codec.toUrl(child.path));
+    if (query.elements !== 'content') return [];
     const bodies: ResourceBody[] = [];
     for (const [index, child] of found.entries()) {
       // Thousands of elements take tens of milliseconds to serialize: let other requests in between.
@@ -98,8 +100,10 @@ export async function listPool(options: {
       const computed = await computeFields({ record: child, sheets, lineage: childAccess.lineage, storage, registry, includeHidden: canSeeHidden(childAccess.roles) });
       bodies.push(serializeResource(child, sheets, childAccess.roles, codec, undefined, computed));
     }
-    elements = bodies;
+    return bodies;
   }
+
+  const elements = await serializeElements(found);
   const aggregateBy = query.aggregateBy;
   return {
     elements,
@@ -107,6 +111,51 @@ export async function listPool(options: {
     ...(aggregateBy
       ? { aggregateby: { [aggregateBy.as]: await answerOverBudget(query, 'aggregate', () => storage.aggregateMatches(childQuery, aggregateBy.key)) } }
       : {}),
+  };
+}
+
+/**
+ * A listing filtered, sorted or aggregated on Adhocracy's `rates`: every match is read (within the
+ * budget, the cost docs/queries.md states), its rates summed, then filtered, sorted and paged here.
+ * A sort on another key is still the store's; `rates` then only filters.
+ */
+async function listByRates(options: {
+  query: PoolQuery;
+  childQuery: ChildQuery & { budget: ScanBudget };
+  storage: Storage;
+  registry: Registry;
+  serialize: (found: readonly ResourceRecord[]) => Promise<PoolListing['elements']>;
+}): Promise<PoolListing> {
+  const { query, childQuery, storage, registry } = options;
+  if (query.aggregateBy && query.aggregateBy.key !== ratesIndex && query.ratesFilters.length > 0) {
+    throw badRequest('querystring', 'aggregateby', `aggregateby=${query.aggregateBy.as} cannot be combined with a rates filter`, 'invalid_parameter');
+  }
+  const sortedByRates = query.sort?.key === ratesIndex;
+  const blame = query.depth === 1 ? 'rates' : 'depth';
+  const overBudget = async <T>(run: () => Promise<T>) => {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof ScanLimitError)) throw error;
+      throw badRequest('querystring', blame, `${blame === 'depth' ? `At depth ${query.depth}, this query` : 'Working out rates'} reads more than ${error.limit} stored resources, the most one request may read`, 'too_expensive');
+    }
+  };
+  const all = await overBudget(() => storage.queryChildren({ ...childQuery, ...(sortedByRates ? { sort: undefined } : {}), limit: undefined, offset: 0 }));
+  const rates = await overBudget(() => sumRates(all, { storage, registry, budget: childQuery.budget }));
+  const rateOf = (record: ResourceRecord) => rates.get(record.path) ?? null;
+  const matches = all.filter((record) => query.ratesFilters.every((filter) => matchesIndexFilter(rateOf(record), filter)));
+  if (sortedByRates) {
+    const direction = query.sort?.reverse ? -1 : 1;
+    matches.sort((a, b) => direction * (compareValues(rateOf(a), rateOf(b)) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
+  }
+  const page = matches.slice(query.offset, query.limit === undefined ? undefined : query.offset + query.limit);
+  const aggregateBy = query.aggregateBy;
+  const aggregated: Record<string, number> = {};
+  if (aggregateBy) for (const record of matches) aggregated[String(rateOf(record))] = (aggregated[String(rateOf(record))] ?? 0) + 1;
+  return {
+    elements: await options.serialize(page),
+    count: query.count === false ? undefined : matches.length,
+    ...(aggregateBy ? { aggregateby: { [aggregateBy.as]: aggregated } } : {}),
   };
 }
 

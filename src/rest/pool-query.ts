@@ -20,11 +20,13 @@ export interface PoolQuery {
   count: boolean | undefined;
   /** An index key whose values to count among the matches, and the name the answer gives them under. */
   aggregateBy: { key: string; as: string } | undefined;
+  /** Filters on Adhocracy's `rates`, worked out per match when asked (model/rates.ts); sorting and aggregating on it use `ratesIndex` as key. */
+  ratesFilters: IndexFilter[];
   /** The parameters that narrow the matches (filters, `content_type`, `sheet`), as given. */
   narrowedBy: string[];
 }
 
-/** The parameters that are not filters: no index name may take one of these names. */
+/** The parameters the server reads itself, computed indexes among them: no index name may take one of these names. */
 export const queryParameters: readonly string[] = [
   'elements',
   'content_type',
@@ -38,10 +40,16 @@ export const queryParameters: readonly string[] = [
   'count',
   'aggregateby',
   'tag',
+  'rates',
 ];
 
 /** Adhocracy's `tag` index: the versions an item's LAST or FIRST tag names. */
 const tagIndex = 'tag';
+/** Adhocracy's `rates` index: a rateable version's sum of rates, computed when a query names it. */
+export const ratesIndex = 'rates';
+
+/** Whether a query filters, sorts or aggregates on `rates`, which is worked out per match. */
+export const usesRates = (query: PoolQuery) => query.ratesFilters.length > 0 || query.sort?.key === ratesIndex || query.aggregateBy?.key === ratesIndex;
 
 const maxLimit = 10_000;
 const comparators: readonly Comparator[] = ['eq', 'noteq', 'lt', 'le', 'gt', 'ge', 'any', 'notany'];
@@ -68,6 +76,7 @@ export function parsePoolQuery(
     offset: 0,
     count: undefined,
     aggregateBy: undefined,
+    ratesFilters: [],
     narrowedBy: [],
   };
   let reverse = false;
@@ -94,7 +103,7 @@ export function parsePoolQuery(
         parsed.depth = value === 'all' ? 'all' : wholeNumber(name, value, 1, 100);
         break;
       case 'sort':
-        parsed.sort = { key: resolveIndexedField(registry, name, value, 'sorted on').key, reverse: false };
+        parsed.sort = { key: value === ratesIndex ? ratesIndex : resolveIndexedField(registry, name, value, 'sorted on').key, reverse: false };
         break;
       case 'reverse':
         reverse = booleanParameter(name, value);
@@ -109,7 +118,7 @@ export function parsePoolQuery(
         parsed.count = booleanParameter(name, value);
         break;
       case 'aggregateby':
-        parsed.aggregateBy = { key: resolveIndexedField(registry, name, value, 'aggregated').key, as: value };
+        parsed.aggregateBy = { key: value === ratesIndex ? ratesIndex : resolveIndexedField(registry, name, value, 'aggregated').key, as: value };
         break;
       default:
         addFilter(parsed, name, value, options);
@@ -126,6 +135,16 @@ function addFilter(parsed: PoolQuery, name: string, raw: string, options: { regi
     const { comparator, value } = readComparison(name, raw);
     if (comparator !== 'eq' || (value !== 'LAST' && value !== 'FIRST')) throw fail(name, 'tag takes LAST or FIRST');
     parsed.filters.push({ key: tagIndexKey(value), comparator: 'eq', value: true });
+    parsed.narrowedBy.push(name);
+    return;
+  }
+  if (name === ratesIndex) {
+    const { comparator, value } = readComparison(name, raw);
+    const isWhole = (item: unknown) => Number.isInteger(typeof item === 'string' && item.trim() !== '' ? Number(item) : item);
+    const values = comparator === 'any' || comparator === 'notany' ? value : [value];
+    if (!Array.isArray(values) || values.length > 100 || !values.every(isWhole)) throw fail(name, 'rates takes a whole number, or a list of at most 100 for any and notany');
+    const numbers = values.map(Number);
+    parsed.ratesFilters.push({ key: ratesIndex, comparator, value: comparator === 'any' || comparator === 'notany' ? numbers : (numbers[0] as number) });
     parsed.narrowedBy.push(name);
     return;
   }

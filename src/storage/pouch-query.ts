@@ -2,7 +2,8 @@
 import { setImmediate } from 'node:timers/promises';
 import { parentPath } from '../tree/path.ts';
 import { childrenRange, depthOf, highKey, indexDesignDoc, indexField, toResource, type Db, type Doc, type ResourceDoc } from './pouch-documents.ts';
-import { ScanLimitError, type ChildQuery, type IndexFilter, type IndexValue, type ResourceRecord, type ScanBudget } from './storage.ts';
+import { compareValues, matchesIndexFilter } from './index-values.ts';
+import { ScanLimitError, type ChildQuery, type IndexValue, type ResourceRecord, type ScanBudget } from './storage.ts';
 
 /**
  * Resources read per batch of a scan. Between batches a query lets the event loop serve other requests,
@@ -13,40 +14,6 @@ const batchSize = 200;
 /** A batch no larger than the budget allows, plus one to tell whether it was exceeded. */
 const fitBatch = (size: number, budget: ScanBudget | undefined) => (budget ? Math.min(size, budget.remaining + 1) : size);
 
-/** CouchDB's collation for the value kinds we index: null, false, true, numbers, strings. */
-export function compareValues(a: IndexValue | undefined, b: IndexValue | undefined): number {
-  const rank = (value: IndexValue | undefined) =>
-    value === undefined || value === null ? 0 : value === false ? 1 : value === true ? 2 : typeof value === 'number' ? 3 : 4;
-  const byRank = rank(a) - rank(b);
-  if (byRank !== 0) return byRank;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-  return 0;
-}
-
-function matchesOne(actual: IndexValue, filter: IndexFilter): boolean {
-  const { comparator, value } = filter;
-  const order = compareValues(actual, value as IndexValue);
-  switch (comparator) {
-    case 'eq':
-      return order === 0;
-    case 'noteq':
-      return order !== 0;
-    case 'lt':
-      return order < 0;
-    case 'le':
-      return order <= 0;
-    case 'gt':
-      return order > 0;
-    case 'ge':
-      return order >= 0;
-    case 'any':
-      return (value as IndexValue[]).some((candidate) => compareValues(actual, candidate) === 0);
-    case 'notany':
-      return !(value as IndexValue[]).some((candidate) => compareValues(actual, candidate) === 0);
-  }
-}
-
 type QueriedDoc = ResourceDoc & { _rev?: string; [field: string]: unknown };
 
 /** Everything but paging: depth, type, visibility, filters, and what the caller may not see. */
@@ -55,7 +22,7 @@ function matchesQuery(doc: QueriedDoc, query: ChildQuery, parentDepth: number): 
   if (relative < 1 || (query.depth !== 'all' && relative > query.depth)) return false;
   if (!query.includeHidden && doc.hidden) return false;
   if (query.contentTypes && !query.contentTypes.includes(doc.content_type)) return false;
-  if (!query.filters.every((filter) => matchesOne((doc[indexField(filter.key)] as IndexValue | undefined) ?? null, filter))) return false;
+  if (!query.filters.every((filter) => matchesIndexFilter((doc[indexField(filter.key)] as IndexValue | undefined) ?? null, filter))) return false;
   if (query.references && !query.references.every(({ sheet, field, target }) => refersTo(doc.data[sheet]?.[field], target))) return false;
   if (query.excludedSubtrees && query.excludedSubtrees.size > 0 && isExcluded(doc.path, query.parent, query.excludedSubtrees)) return false;
   return !((doc.hidden || doc.restricted) && query.isListable && !query.isListable(toResource(doc)));
