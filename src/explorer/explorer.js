@@ -1,62 +1,62 @@
 // The explorer page: log in, walk the tree by the URLs the API answers, edit and create with forms from /meta_api and OPTIONS.
 import { ApiError, learnPublicRoot, logIn, logOut, readSession, request, toTreePath } from './api.js';
-import { clearErrors, createSheetFieldsets, element, readSheetData, showErrors } from './forms.js';
+import { clearErrors, createElement, createSheetFieldsets, readSheetData, showErrors } from './forms.js';
 
-const byId = (id) => document.getElementById(id);
+const findById = (id) => document.getElementById(id);
 let metaApi;
 
 /** The tree path shown: the page's hash, `#/park/`, so that links, reloads and the back button work. */
-const currentPath = () => decodeURIComponent(window.location.hash.slice(1)) || '/';
+const readCurrentPath = () => decodeURIComponent(window.location.hash.slice(1)) || '/';
 
-function linkTo(url, text) {
+function createLink(url, text) {
   const treePath = toTreePath(url);
-  return element('a', { href: `#${treePath}`, text: text ?? treePath, 'data-path': treePath });
+  return createElement('a', { href: `#${treePath}`, text: text ?? treePath, 'data-path': treePath });
 }
 
 const isResourceUrl = (value) => typeof value === 'string' && /^https?:\/\//.test(value) && value.endsWith('/');
 
 /** A sheet's value as text, with every reference to another resource a link to it. */
 function renderValue(value) {
-  if (isResourceUrl(value)) return linkTo(value);
-  if (Array.isArray(value) && value.every(isResourceUrl)) return element('span', {}, ...value.flatMap((url) => [linkTo(url), ' ']));
-  return element('span', { class: 'mono', text: typeof value === 'string' ? value : JSON.stringify(value) });
+  if (isResourceUrl(value)) return createLink(value);
+  if (Array.isArray(value) && value.every(isResourceUrl)) return createElement('span', {}, ...value.flatMap((url) => [createLink(url), ' ']));
+  return createElement('span', { class: 'mono', text: typeof value === 'string' ? value : JSON.stringify(value) });
 }
 
 function renderSheets(data) {
   return Object.entries(data).map(([sheetId, fields]) =>
-    element(
+    createElement(
       'section',
       { 'data-sheet': sheetId },
-      element('h3', { text: sheetId }),
-      element('dl', { class: 'sheet' }, ...Object.entries(fields).flatMap(([name, value]) => [element('dt', { text: name }), element('dd', { 'data-field': name }, renderValue(value))])),
+      createElement('h3', { text: sheetId }),
+      createElement('dl', { class: 'sheet' }, ...Object.entries(fields).flatMap(([name, value]) => [createElement('dt', { text: name }), createElement('dd', { 'data-field': name }, renderValue(value))])),
     ),
   );
 }
 
 function renderBreadcrumbs(treePath) {
   const parts = treePath.split('/').filter(Boolean);
-  const crumbs = [element('a', { href: '#/', text: 'root' })];
-  parts.forEach((part, index) => crumbs.push(' / ', element('a', { href: `#/${parts.slice(0, index + 1).join('/')}/`, text: part })));
-  byId('breadcrumbs').replaceChildren(...crumbs);
+  const crumbs = [createElement('a', { href: '#/', text: 'root' })];
+  parts.forEach((part, index) => crumbs.push(' / ', createElement('a', { href: `#/${parts.slice(0, index + 1).join('/')}/`, text: part })));
+  findById('breadcrumbs').replaceChildren(...crumbs);
 }
 
 /** A form that sends its sheets with `send`, shows a 400's errors at their fields, and reloads on success. */
 function createResourceForm({ title, fieldsets, extra = [], submitLabel, send, name }) {
-  const form = element(
+  const form = createElement(
     'form',
     { 'aria-label': title, 'data-form': name },
-    element('h2', { text: title }),
+    createElement('h2', { text: title }),
     ...extra,
     ...fieldsets,
-    element('p', { class: 'error', 'data-error-for': 'form', role: 'alert' }),
-    element('button', { type: 'submit', text: submitLabel }),
+    createElement('p', { class: 'error', 'data-error-for': 'form', role: 'alert' }),
+    createElement('button', { type: 'submit', text: submitLabel }),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors(form);
     try {
       const answer = await send(form);
-      await showResource(answer?.path ? toTreePath(answer.path) : currentPath());
+      await showResource(answer?.path ? toTreePath(answer.path) : readCurrentPath());
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       showErrors(form, error.errors);
@@ -70,12 +70,12 @@ function renderEditForm(resource, options) {
   const fieldsets = createSheetFieldsets(metaApi, sheetIds, 'editable', resource.data);
   if (fieldsets.length === 0) return [];
   // Changing a password or an email needs the current password; the API names this header when it is missing.
-  const currentPassword = element(
+  const currentPassword = createElement(
     'label',
     {},
     'Current password (for password or email changes) ',
-    element('input', { type: 'password', name: 'current-password', autocomplete: 'current-password' }),
-    element('span', { class: 'error', 'data-error-for': 'X-User-Password', role: 'alert' }),
+    createElement('input', { type: 'password', name: 'current-password', autocomplete: 'current-password' }),
+    createElement('span', { class: 'error', 'data-error-for': 'X-User-Password', role: 'alert' }),
   );
   return [
     createResourceForm({
@@ -98,8 +98,8 @@ function renderEditForm(resource, options) {
 function renderCreateForm(resource, options) {
   const creatable = options.POST?.request_body ?? [];
   if (creatable.length === 0) return [];
-  const select = element('select', { name: 'content_type' }, ...creatable.map((stub) => element('option', { value: stub.content_type, text: stub.content_type })));
-  const holder = element('div');
+  const select = createElement('select', { name: 'content_type' }, ...creatable.map((stub) => createElement('option', { value: stub.content_type, text: stub.content_type })));
+  const holder = createElement('div');
   const showFields = () => {
     const stub = creatable.find((candidate) => candidate.content_type === select.value);
     holder.replaceChildren(...createSheetFieldsets(metaApi, Object.keys(stub?.data ?? {}), 'creatable'));
@@ -111,7 +111,7 @@ function renderCreateForm(resource, options) {
       title: 'Create here',
       name: 'create',
       fieldsets: [holder],
-      extra: [element('label', {}, 'Type ', select)],
+      extra: [createElement('label', {}, 'Type ', select)],
       submitLabel: 'Create',
       send: (form) => request('POST', toTreePath(resource.path), { body: { content_type: select.value, data: readSheetData(form, { onlyChanged: false }) } }),
     }),
@@ -119,41 +119,41 @@ function renderCreateForm(resource, options) {
 }
 
 async function showResource(treePath) {
-  if (currentPath() !== treePath) {
+  if (readCurrentPath() !== treePath) {
     window.location.hash = treePath; // the hashchange listener shows it
     return;
   }
   renderBreadcrumbs(treePath);
-  byId('load-error').textContent = '';
+  findById('load-error').textContent = '';
   try {
     const isPool = (type) => metaApi.resources[type]?.sheets.includes('adhocracy_core.sheets.pool.IPool');
     const [resource, options] = await Promise.all([request('GET', treePath), request('OPTIONS', treePath)]);
     const listing = isPool(resource.content_type) ? await request('GET', `${treePath}?elements=paths`) : undefined;
     const elements = listing?.data['adhocracy_core.sheets.pool.IPool']?.elements ?? [];
-    byId('resource-type').textContent = resource.content_type;
-    byId('resource-path').replaceChildren(linkTo(resource.path, resource.path));
-    byId('children').replaceChildren(
-      ...(listing ? [element('h3', { text: `Elements (${elements.length})` }), element('ul', {}, ...elements.map((url) => element('li', {}, linkTo(url))))] : []),
+    findById('resource-type').textContent = resource.content_type;
+    findById('resource-path').replaceChildren(createLink(resource.path, resource.path));
+    findById('children').replaceChildren(
+      ...(listing ? [createElement('h3', { text: `Elements (${elements.length})` }), createElement('ul', {}, ...elements.map((url) => createElement('li', {}, createLink(url))))] : []),
     );
-    byId('sheets').replaceChildren(...renderSheets(resource.data));
-    byId('edit').replaceChildren(...renderEditForm(resource, options));
-    byId('create').replaceChildren(...renderCreateForm(resource, options));
+    findById('sheets').replaceChildren(...renderSheets(resource.data));
+    findById('edit').replaceChildren(...renderEditForm(resource, options));
+    findById('create').replaceChildren(...renderCreateForm(resource, options));
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    byId('load-error').textContent = error.message;
-    for (const id of ['children', 'sheets', 'edit', 'create']) byId(id).replaceChildren();
+    findById('load-error').textContent = error.message;
+    for (const id of ['children', 'sheets', 'edit', 'create']) findById(id).replaceChildren();
   }
 }
 
 function showSession() {
   const session = readSession();
-  byId('who').replaceChildren(...(session ? ['logged in as ', linkTo(session.user)] : ['not logged in']));
-  byId('logout').hidden = !session;
-  byId('auth').hidden = Boolean(session);
+  findById('who').replaceChildren(...(session ? ['logged in as ', createLink(session.user)] : ['not logged in']));
+  findById('logout').hidden = !session;
+  findById('auth').hidden = Boolean(session);
 }
 
 function wireAuthForms() {
-  const loginForm = byId('login-form');
+  const loginForm = findById('login-form');
   loginForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors(loginForm);
@@ -161,14 +161,14 @@ function wireAuthForms() {
       await logIn(loginForm.elements.login.value, loginForm.elements.password.value);
       loginForm.reset();
       showSession();
-      await showResource(currentPath());
+      await showResource(readCurrentPath());
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       loginForm.querySelector('[data-error-for="login"]').textContent = error.errors.map((entry) => entry.description).join('; ');
     }
   });
 
-  const registerForm = byId('register-form');
+  const registerForm = findById('register-form');
   registerForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     const notice = registerForm.querySelector('[data-notice-for="register"]');
@@ -195,10 +195,10 @@ function wireAuthForms() {
     }
   });
 
-  byId('logout').addEventListener('click', async () => {
+  findById('logout').addEventListener('click', async () => {
     await logOut().catch(() => undefined);
     showSession();
-    await showResource(currentPath());
+    await showResource(readCurrentPath());
   });
 }
 
@@ -208,8 +208,8 @@ async function start() {
   await learnPublicRoot().catch(learnPublicRoot);
   metaApi = await request('GET', '/meta_api');
   showSession();
-  window.addEventListener('hashchange', () => void showResource(currentPath()));
-  await showResource(currentPath());
+  window.addEventListener('hashchange', () => void showResource(readCurrentPath()));
+  await showResource(readCurrentPath());
   document.body.dataset.ready = 'true';
 }
 

@@ -1,19 +1,18 @@
 // Forms generated from /meta_api's field descriptions, their values as sheet data, and errors shown at the field they name.
 
 /** An element with attributes and children; text is always set as text, never parsed as HTML. */
-export function element(tag, attributes = {}, ...children) {
+export function createElement(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === undefined || value === false) continue;
     if (name === 'text') node.textContent = value;
-    else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
     else node.setAttribute(name, value === true ? '' : String(value));
   }
   node.append(...children.filter((child) => child !== undefined));
   return node;
 }
 
-const shortName = (id) => id.split('.').pop();
+const toShortName = (id) => id.split('.').pop();
 
 /** Shows a value read from a field as text in the input: lists and objects as JSON. */
 function showValue(field, value) {
@@ -24,10 +23,10 @@ function showValue(field, value) {
 
 function createInput(field, name, value) {
   const common = { name, 'data-name': name, 'aria-describedby': `error-${name}` };
-  if (field.valuetype === 'adhocracy_core.schema.Boolean') return element('input', { ...common, type: 'checkbox', checked: value === true });
-  if (field.containertype === 'list' || field.valuetype === 'adhocracy_core.schema.Text') return element('textarea', { ...common, rows: 3 }, showValue(field, value));
+  if (field.valuetype === 'adhocracy_core.schema.Boolean') return createElement('input', { ...common, type: 'checkbox', checked: value === true });
+  if (field.containertype === 'list' || field.valuetype === 'adhocracy_core.schema.Text') return createElement('textarea', { ...common, rows: 3 }, showValue(field, value));
   const type = field.valuetype === 'adhocracy_core.schema.Password' ? 'password' : field.valuetype === 'adhocracy_core.schema.Integer' ? 'number' : 'text';
-  return element('input', { ...common, type, value: showValue(field, value) });
+  return createElement('input', { ...common, type, value: showValue(field, value) });
 }
 
 /**
@@ -39,22 +38,22 @@ export function createSheetFieldsets(metaApi, sheetIds, mode, values = {}) {
     const fields = (metaApi.sheets[sheetId]?.fields ?? []).filter((field) => field[mode]);
     if (fields.length === 0) return [];
     return [
-      element(
+      createElement(
         'fieldset',
         { 'data-sheet': sheetId },
-        element('legend', { text: sheetId }),
+        createElement('legend', { text: sheetId }),
         ...fields.map((field) => {
           const name = `data.${sheetId}.${field.name}`;
           const input = createInput(field, name, values[sheetId]?.[field.name]);
           input.dataset.original = input.type === 'checkbox' ? String(input.checked) : input.value;
           const marker = mode === 'creatable' && field.create_mandatory ? ' *' : '';
-          return element(
+          return createElement(
             'label',
             {},
             `${field.name}${marker} `,
-            element('small', { text: shortName(field.valuetype) }),
+            createElement('small', { text: toShortName(field.valuetype) }),
             input,
-            element('span', { class: 'error', id: `error-${name}`, 'data-error-for': name, role: 'alert' }),
+            createElement('span', { class: 'error', id: `error-${name}`, 'data-error-for': name, role: 'alert' }),
           );
         }),
       ),
