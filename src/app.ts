@@ -29,6 +29,7 @@ import { builtinResourceTypes } from './resources/index.ts';
 import { createCors } from './rest/cors.ts';
 import { createDispatcher } from './rest/dispatch.ts';
 import { createErrorHandler } from './rest/error-handler.ts';
+import { explorerName, serveExplorer } from './rest/explorer.ts';
 import { queryParameters } from './rest/pool-query.ts';
 import { createRequestLog } from './rest/request-log.ts';
 import { routes, viewNames } from './rest/routes.ts';
@@ -71,7 +72,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const registry = createRegistry({
     sheets: await loadSheets(options.sheetsDirectory ?? defaultSheetsDirectory),
     resourceTypes: builtinResourceTypes,
-    reservedNames: viewNames,
+    reservedNames: [...viewNames, explorerName],
     queryParameters,
   });
   const storage = await openPouchStorage(options.database, {
@@ -161,6 +162,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   app.set('trust proxy', false);
   app.use(createRequestLog(log));
   app.use(createCors(config.corsOrigins));
+  app.use(serveExplorer());
   app.use(createDispatcher(routes, services));
   app.use(createErrorHandler(log));
 

@@ -9,6 +9,8 @@ import { requestIdHeader } from '../headers.ts';
 
 export function sendError(response: Response, error: ApiError): void {
   forbidStoring(response);
+  // The request's log line names what went wrong by its stable code.
+  response.locals.errorCode = error.errors[0]?.code;
   response.status(error.status).set(error.headers).json({ status: 'error', errors: error.errors, ...error.extra });
 }
 

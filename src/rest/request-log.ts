@@ -1,4 +1,4 @@
-// Request ids and one JSON log line per request: method, path, status, time, and who asked (never a secret).
+// Request ids and one JSON log line per request: method, path, status, time, who asked (never a secret), and an error's code.
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../log.ts';
@@ -20,6 +20,7 @@ export function createRequestLog(log: Logger, now: () => number = () => performa
         status: response.statusCode,
         ms: Math.round((now() - started) * 10) / 10,
         account: response.locals.account as string | undefined,
+        code: response.locals.errorCode as string | undefined,
       });
     });
     next();

@@ -79,6 +79,16 @@ describe('hardening/security log', () => {
     assert.equal((JSON.parse(lines.at(-1) as string) as LogLine).request_id, undefined);
   });
 
+  it('names the error code on the line of a request that failed, and none on one that did not', async () => {
+    const bad = await t.http.post('/login_username').set('X-Request-Id', 'bad-1').send({ name: 'Anna', password: 'not it' }).expect(400);
+    assert.equal(eventOf('request', requestIdOf(bad)).code, bad.body.errors[0].code);
+    assert.ok(typeof bad.body.errors[0].code === 'string');
+    await t.http.get('/no/such/path/').set('X-Request-Id', 'missing-1').expect(404);
+    assert.equal(eventOf('request', 'missing-1').code, 'not_found');
+    await t.http.get('/').set('X-Request-Id', 'fine-1').expect(200);
+    assert.equal(eventOf('request', 'fine-1').code, undefined);
+  });
+
   it('logs a password change with the request id, the account, who changed it and the sessions it ended', async () => {
     await t.http.post('/login_username').send({ name: 'Anna', password: 'anna password' }).expect(200);
     const change = await t.http

@@ -87,7 +87,7 @@ export type Step = RequestStep | ClockStep | ServerStep | MailStep | WebSocketSt
 export const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type Method = (typeof methods)[number];
 
-/** Any mistake in a spec file or failure of one; the message starts with `file:line:` like a compiler's. */
+/** Any mistake in a spec file or failure of one; the message starts with `file:line:` like a compiler's (`file:` for the file as a whole, line 0). */
 export class SpecError extends Error {
   override name = 'SpecError';
   constructor(
@@ -95,7 +95,7 @@ export class SpecError extends Error {
     readonly line: number,
     message: string,
   ) {
-    super(`${file}:${line}: ${message}`);
+    super(line > 0 ? `${file}:${line}: ${message}` : `${file}: ${message}`);
     // A JavaScript stack says nothing about a spec: the file and line in the message are the location.
     this.stack = `${this.name}: ${this.message}`;
   }

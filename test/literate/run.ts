@@ -36,7 +36,7 @@ export interface RunOptions {
 /** Requests and WebSocket frames sent are counted as requests. */
 export async function runSpecFile(file: string, options: RunOptions = {}): Promise<SpecResult> {
   const shownFile = showFileName(file);
-  const steps = parseSpec(await readFile(file, 'utf8'), shownFile);
+  const steps = parseSpec(await readSpecText(file, shownFile), shownFile);
   const env = Object.assign({}, ...steps.flatMap((step) => (step.kind === 'server' ? [step.env] : []))) as Record<string, string>;
   const test = await startTestApp({ env, ...(options.couchUrl ? { couchUrl: options.couchUrl } : {}) });
   // WebSockets need a real port; specs without them do without one.
@@ -73,6 +73,17 @@ export async function runSpecFile(file: string, options: RunOptions = {}): Promi
 }
 
 /** Relative to the working directory when below it, as editors and terminals make such paths clickable. */
+/** A file that cannot be read is one line naming it, like every other mistake, rather than a stack. */
+async function readSpecText(file: string, shownFile: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a spec file' : `cannot be read (${code ?? String(error)})`;
+    throw new SpecError(shownFile, 0, reason);
+  }
+}
+
 function showFileName(file: string): string {
   const relative = path.relative(process.cwd(), path.resolve(file));
   return relative.startsWith('..') || path.isAbsolute(relative) ? path.resolve(file) : relative;

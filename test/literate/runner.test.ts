@@ -347,6 +347,12 @@ describe('literate/run', () => {
     });
   });
 
+  it('fails in one line naming a file that is missing, or not a file', async () => {
+    const missing = path.join(directory, 'missing.md');
+    await assert.rejects(runSpecFile(missing), (error: unknown) => error instanceof SpecError && error.message === `${missing}: no such file`);
+    await assert.rejects(runSpecFile(directory), (error: unknown) => error instanceof SpecError && error.message === `${directory}: is a directory, not a spec file`);
+  });
+
   it('fails at the request line when a capture is used before it is made', async () => {
     const file = path.join(directory, 'unknown-capture.md');
     await writeFile(file, 'Text\n\n```http\nGET {{anna}}\n```\n\n```http-response\n200\n```\n');
