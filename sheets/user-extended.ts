@@ -1,4 +1,4 @@
-// IUserExtended: a user's email and time zone, seen only by the user and admins.
+// IUserExtended: a user's email and time zone, seen only by the user, admins and services.
 import { defineSheet, IsEmail, IsString, Matches, MaxLength } from '../src/sheet.ts';
 
 class UserExtendedSchema {
@@ -28,5 +28,5 @@ export default defineSheet({
     tzname: { valuetype: 'adhocracy_core.schema.TimeZoneName', default: 'UTC' },
   },
   resourceTypes: ['adhocracy_core.resources.principal.IUser'],
-  permissions: { read: ['self', 'admin'], edit: ['self', 'admin'], create: ['everyone'] },
+  permissions: { read: ['self', 'admin', 'service'], edit: ['self', 'admin'], create: ['everyone'] },
 });

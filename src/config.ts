@@ -2,6 +2,8 @@
 import os from 'node:os';
 import type { Argon2Params } from './auth/password-hasher.ts';
 import type { LockoutPolicy } from './auth/lockout.ts';
+import { lockoutSettings, type AdjustableLockout } from './auth/lockout-settings.ts';
+import type { ServiceKey } from './auth/service-keys.ts';
 import type { SessionPolicy } from './auth/sessions.ts';
 import type { PasswordPolicy } from './auth/passwords.ts';
 
@@ -37,6 +39,8 @@ export interface Config {
   queryScanLimit: { user: number; anonymous: number };
   mail: MailConfig;
   accounts: AccountPolicy;
+  /** Other backends that may act as a service with `X-Service-Key`. The keys are never printed. */
+  serviceKeys: readonly ServiceKey[];
 }
 
 export interface MailConfig {
@@ -120,11 +124,7 @@ export function readConfig(env: Env = process.env): Config {
       perUser: integer(env, 'SESSIONS_PER_USER', 100, 1, 100_000),
     },
     lockout: {
-      accountThreshold: integer(env, 'LOCKOUT_ACCOUNT_FAILURES', 10, 1, 1000),
-      addressThreshold: integer(env, 'LOCKOUT_ADDRESS_FAILURES', 100, 1, 100_000),
-      accountFailuresPerHour: integer(env, 'LOCKOUT_ACCOUNT_RATE', 100, 1, 1_000_000),
-      baseLockSeconds: integer(env, 'LOCKOUT_SECONDS', 60, 1, 86400),
-      maxLockSeconds: integer(env, 'LOCKOUT_MAX_SECONDS', 3600, 1, 7 * 86400),
+      ...(Object.fromEntries(lockoutSettings.map(({ env: name, key, fallback, min, max }) => [key, integer(env, name, fallback, min, max)])) as AdjustableLockout),
       trackedKeys: integer(env, 'LOCKOUT_TRACKED', 100_000, 100, 10_000_000),
     },
     sweepSeconds: integer(env, 'SESSION_SWEEP_SECONDS', 3600, 10, 7 * 86400),
@@ -148,7 +148,36 @@ export function readConfig(env: Env = process.env): Config {
       resetRequestsPerAddress: integer(env, 'RESET_REQUESTS_PER_ADDRESS', 20, 1, 1_000_000),
       resetRequestsPerEmail: integer(env, 'RESET_REQUESTS_PER_EMAIL', 3, 1, 1_000_000),
     },
+    serviceKeys: serviceKeys(env.SERVICE_KEYS),
   };
+}
+
+/** The shortest service key accepted: a key is a password that no rate limit alone can keep from being guessed. */
+export const minServiceKeyLength = 32;
+
+/**
+ * `SERVICE_KEYS=name:key,other:key`. No message quotes a key, nor an entry that may be one: entries are
+ * named by their position and, once it is known, their name.
+ */
+function serviceKeys(raw: string | undefined): ServiceKey[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  const keys: ServiceKey[] = [];
+  raw.split(',').forEach((entry, index) => {
+    const position = `SERVICE_KEYS entry ${index + 1}`;
+    const separator = entry.indexOf(':');
+    if (separator < 0) throw new ConfigError(`${position} must be name:key (the entry is not shown, since it may be a key)`);
+    const name = entry.slice(0, separator).trim();
+    const key = entry.slice(separator + 1).trim();
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) {
+      throw new ConfigError(`${position} must start with a name of 1 to 64 letters, digits, '_', '.' or '-' (the entry is not shown, since it may be a key)`);
+    }
+    if (key.length < minServiceKeyLength) throw new ConfigError(`${position} (${name}): the key must be at least ${minServiceKeyLength} characters (it is not shown)`);
+    if (/\s/.test(key)) throw new ConfigError(`${position} (${name}): the key must not contain whitespace (it is not shown)`);
+    if (keys.some((other) => other.name === name)) throw new ConfigError(`${position}: the name ${name} is given twice`);
+    if (keys.some((other) => other.key === key)) throw new ConfigError(`${position} (${name}): the key is the same as another service's`);
+    keys.push({ name, key });
+  });
+  return keys;
 }
 
 function oneOf<const T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {

@@ -33,6 +33,8 @@ export interface SessionView {
   createdAt: number;
   lastUsedAt: number;
   client: string;
+  /** The service that opened it for the user, if one did. */
+  openedBy?: string;
   /** When it dies unless used before (never after expiresAt), and when it dies however busy; milliseconds since the epoch. */
   idleExpiresAt: number;
   expiresAt: number;
@@ -57,10 +59,15 @@ interface CachedSession {
 }
 
 export interface Sessions {
-  /** Starts a session bound to a credential; the token is returned here once and never stored. */
-  open(userPath: string, client: string, credential: string): Promise<IssuedToken>;
-  /** Resolves a token to its user, or throws the `Invalid user token` error. */
+  /**
+   * Starts a session bound to a credential; the token is returned here once and never stored. `openedBy`
+   * names the service that opens it for the user, which the session keeps.
+   */
+  open(userPath: string, client: string, credential: string, options?: { openedBy?: string }): Promise<IssuedToken>;
+  /** Resolves a token to its user, or throws the `Invalid user token` error; counts as a use of it. */
   authenticate(token: string): Promise<Authenticated>;
+  /** What a live token stands for, without counting as a use (its idle expiry stays); undefined for any other. */
+  inspect(token: string): Promise<(Authenticated & { session: SessionView }) | undefined>;
   list(userPath: string): Promise<SessionView[]>;
   /** One live session, as it stands after the request that asks (which used it). */
   describe(userPath: string, sessionId: string): Promise<SessionView | undefined>;
@@ -105,7 +112,29 @@ export function createSessions(options: {
     return { idleExpiresAt: Math.min(session.lastUsedAt + policy.idleSeconds * 1000, expiresAt), expiresAt };
   }
 
-  const viewOf = ({ id, createdAt, lastUsedAt, client }: SessionRecord): SessionView => ({ id, createdAt, lastUsedAt, client, ...expiryOf({ createdAt, lastUsedAt }) });
+  const viewOf = ({ id, createdAt, lastUsedAt, client, openedBy }: SessionRecord): SessionView => ({
+    id,
+    createdAt,
+    lastUsedAt,
+    client,
+    ...(openedBy === undefined ? {} : { openedBy }),
+    ...expiryOf({ createdAt, lastUsedAt }),
+  });
+
+  /** The live session a token proves, with its user and id; undefined for a malformed, unknown, wrong or dead one. */
+  async function find(token: string, now: number): Promise<{ userPath: string; id: string; entry: CachedSession } | undefined> {
+    const match = tokenPattern.exec(token);
+    if (!match || !childNamePattern.test(match[1] as string)) return undefined;
+    const [, userName, id, secret] = match as unknown as [string, string, string, string];
+    const userPath = childPath(usersPool, userName);
+    const entry = await lookup(userPath, id, now);
+    if (!entry || !digestsEqual(entry.secretDigest, sha256(secret))) return undefined;
+    if (!isAlive(entry.record, now)) {
+      cache.delete(cacheKey(userPath, id));
+      return undefined;
+    }
+    return { userPath, id, entry };
+  }
 
   function touchLater(entry: CachedSession, now: number): void {
     entry.writtenAt = now;
@@ -153,7 +182,7 @@ export function createSessions(options: {
   }
 
   return {
-    async open(userPath, client, credential) {
+    async open(userPath, client, credential, openOptions = {}) {
       const now = clock.now();
       const session: SessionRecord = {
         id: randomBytes(16).toString('hex'),
@@ -163,6 +192,7 @@ export function createSessions(options: {
         lastUsedAt: now,
         client: describeClient(client),
         credential,
+        ...(openOptions.openedBy === undefined ? {} : { openedBy: openOptions.openedBy }),
       };
       const secret = randomBytes(32).toString('base64url');
       const secretDigest = sha256(secret);
@@ -174,20 +204,20 @@ export function createSessions(options: {
     },
 
     async authenticate(token) {
-      const match = tokenPattern.exec(token);
-      if (!match || !childNamePattern.test(match[1] as string)) throw invalidToken();
-      const [, userName, id, secret] = match as unknown as [string, string, string, string];
-      const userPath = childPath(usersPool, userName);
       const now = clock.now();
-      const entry = await lookup(userPath, id, now);
-      if (!entry || !digestsEqual(entry.secretDigest, sha256(secret))) throw invalidToken();
-      if (!isAlive(entry.record, now)) {
-        cache.delete(cacheKey(userPath, id));
-        throw invalidToken();
-      }
+      const found = await find(token, now);
+      if (!found) throw invalidToken();
+      const { userPath, id, entry } = found;
       entry.record.lastUsedAt = now;
       if (now - entry.writtenAt >= policy.touchIntervalSeconds * 1000) touchLater(entry, now);
       return { userPath, sessionId: id, credential: entry.record.credential ?? '' };
+    },
+
+    async inspect(token) {
+      const found = await find(token, clock.now());
+      if (!found) return undefined;
+      const { userPath, id, entry } = found;
+      return { userPath, sessionId: id, credential: entry.record.credential ?? '', session: viewOf(entry.record) };
     },
 
     async list(userPath) {

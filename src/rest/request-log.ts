@@ -20,6 +20,7 @@ export function createRequestLog(log: Logger, now: () => number = () => performa
         status: response.statusCode,
         ms: Math.round((now() - started) * 10) / 10,
         account: response.locals.account as string | undefined,
+        service: response.locals.service as string | undefined,
       });
     });
     next();
