@@ -87,11 +87,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     usersPool: usersPoolPath,
     onBackgroundError: logFailure('session_touch_failed'),
   });
-  const onEvent = (event: string, fields: Record<string, unknown>) => log.info(event, fields);
   const passwords = createPasswords(registry, hasher);
   const lockoutSettings = createLockoutSettings(config.lockout, storage);
   const lockout = createLockout(lockoutSettings, config.lockout.trackedKeys, clock, storage);
-  const serviceKeys = createServiceKeys(config.serviceKeys, { storage, clock, settings: lockoutSettings });
+  const onEvent = (event: string, fields: Record<string, unknown>) => log.info(event, fields);
+  const serviceKeys = createServiceKeys(config.serviceKeys, { storage, clock, settings: lockoutSettings, onEvent });
   const unique = createUniqueValues({ storage, registry, clock });
   const keys = createAccountKeys({ storage, clock, usersPool: usersPoolPath });
   // Mails wait in the store; without SMTP_URL they are written to files a developer (or a test) reads.

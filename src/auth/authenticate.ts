@@ -15,6 +15,7 @@ export interface Presented {
   serviceKey: string | undefined;
   origin: string | undefined;
   address: string;
+  requestId: string;
 }
 
 export interface AuthenticationDeps {
@@ -36,7 +37,7 @@ export async function authenticate(presented: Presented, deps: AuthenticationDep
     throw badRequest('header', serviceKeyHeader, `Send either ${userTokenHeader} or ${serviceKeyHeader}, not both`, 'ambiguous_caller');
   }
   if (serviceKey !== undefined) {
-    const service = await deps.serviceKeys.identify({ key: serviceKey, address: presented.address, origin: presented.origin });
+    const service = await deps.serviceKeys.identify({ key: serviceKey, address: presented.address, origin: presented.origin, requestId: presented.requestId });
     return { service, globalRoles: new Set(), groups: [] };
   }
   if (token === undefined) return anonymous;

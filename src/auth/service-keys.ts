@@ -18,6 +18,8 @@ export interface ServiceKeyRequest {
   address: string;
   /** Browsers send Origin; a service key is for backends, never for a page's scripts. */
   origin: string | undefined;
+  /** Carried on the security events it logs. */
+  requestId: string;
 }
 
 export interface ServiceKeys {
@@ -35,8 +37,11 @@ const forgetAfterMilliseconds = 24 * 3600 * 1000;
 
 const digestOf = (key: string) => new Uint8Array(hash('sha256', key, 'buffer'));
 
-export function createServiceKeys(keys: readonly ServiceKey[], deps: { storage: Storage; clock: Clock; settings: Pick<LockoutSettings, 'current'> }): ServiceKeys {
-  const { storage, clock, settings } = deps;
+export function createServiceKeys(
+  keys: readonly ServiceKey[],
+  deps: { storage: Storage; clock: Clock; settings: Pick<LockoutSettings, 'current'>; onEvent: (event: string, fields: Record<string, unknown>) => void },
+): ServiceKeys {
+  const { storage, clock, settings, onEvent } = deps;
   // The counts live beside the lockout's, under its prefix and keyed hash, so that its sweep deletes them too.
   const keyOf = createKeyedHash(storage, 'settings:lockout-key', lockoutRecordPrefix);
   const known = keys.map(({ name, key }) => ({ name, digest: digestOf(key) }));
@@ -52,26 +57,37 @@ export function createServiceKeys(keys: readonly ServiceKey[], deps: { storage: 
   }
 
   return {
-    async identify({ key, address, origin }) {
-      if (origin !== undefined) throw serviceKeyFromBrowser();
+    async identify({ key, address, origin, requestId }) {
+      const event = { request_id: requestId, address };
+      if (origin !== undefined) {
+        onEvent('service_key_from_browser', event);
+        throw serviceKeyFromBrowser();
+      }
       const countKey = await keyOf('service-key', address);
       const count = (await storage.readRecord(countKey))?.value as FailureCount | undefined;
       const now = clock.now();
       // A locked address is refused whatever it sends, the right key included: else locking would not stop guessing.
-      if (count && count.lockedUntil > now) throw tooManyAttempts('service-key', Math.max(1, Math.ceil((count.lockedUntil - now) / 1000)));
+      if (count && count.lockedUntil > now) {
+        onEvent('service_key_locked', event);
+        throw tooManyAttempts('service-key', Math.max(1, Math.ceil((count.lockedUntil - now) / 1000)));
+      }
       const name = match(key);
       if (name !== undefined) {
         if (count && count.failures > 0) await storage.updateRecord(countKey, () => undefined);
         return name;
       }
       const policy = await settings.current();
+      let locked = false;
       await storage.updateRecord(countKey, (record) => {
         const at = clock.now();
         const current = (record?.value as FailureCount | undefined) ?? { failures: 0, lockedUntil: 0 };
         const failures = current.failures + 1;
-        const lockedUntil = failures >= policy.accountThreshold ? at + lockSecondsAfter(policy, failures - policy.accountThreshold) * 1000 : current.lockedUntil;
+        locked = failures >= policy.accountThreshold;
+        const lockedUntil = locked ? at + lockSecondsAfter(policy, failures - policy.accountThreshold) * 1000 : current.lockedUntil;
         return { value: { failures, lockedUntil }, expiresAt: Math.max(lockedUntil, at) + forgetAfterMilliseconds };
       });
+      onEvent('service_key_failed', event);
+      if (locked) onEvent('service_key_lockout', event);
       throw invalidServiceKey();
     },
   };

@@ -77,8 +77,9 @@ export function createDispatcher(routes: readonly Route[], services: Services): 
 
   return async (request: Request, response: Response) => {
     const clientAddress = request.socket.remoteAddress ?? 'unknown';
+    const requestId = String(response.getHeader(requestIdHeader) ?? '');
     const principal = await authenticate(
-      { token: request.get(userTokenHeader), serviceKey: request.get(serviceKeyHeader), origin: request.get('Origin'), address: clientAddress },
+      { token: request.get(userTokenHeader), serviceKey: request.get(serviceKeyHeader), origin: request.get('Origin'), address: clientAddress, requestId },
       { sessions, storage, passwords, serviceKeys },
     );
     response.locals.account = principal.userPath;
@@ -92,7 +93,7 @@ export function createDispatcher(routes: readonly Route[], services: Services): 
         header: (name) => request.get(name),
         principal,
         clientAddress,
-        requestId: String(response.getHeader(requestIdHeader) ?? ''),
+        requestId,
       },
       routes,
       services,
