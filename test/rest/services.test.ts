@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { ConfigError, readConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { startCouchServer, type CouchServer } from '../support/couch-server.ts';
-import { registerAndLogIn, startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.ts';
+import { registerAndLogIn, registrationBody, startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.ts';
 
 const billingKey = 'b'.repeat(20) + 'Xq7vR2mN9pL4tK8wZ3cF';
 const supportKey = 's'.repeat(20) + 'Pz4cV8nB2mQ6wE1rT5yU';
@@ -155,14 +155,7 @@ describe('rest/services', function () {
       apps.push(first);
       const second = await startTestApp(shared);
       apps.push(second);
-      await first.http.post('/principals/users').send({
-        content_type: 'adhocracy_core.resources.principal.IUser',
-        data: {
-          'adhocracy_core.sheets.principal.IUserBasic': { name: 'Anna' },
-          'adhocracy_core.sheets.principal.IUserExtended': { email: 'anna@example.org' },
-          'adhocracy_core.sheets.principal.IPasswordAuthentication': { password: 'EckVocUbs3' },
-        },
-      }).expect(200);
+      await first.http.post('/principals/users').send(registrationBody('Anna', 'anna@example.org')).expect(200);
       await first.http.put('/lockout_settings').set('X-Service-Key', supportKey).send({ account_failures: 1 }).expect(200);
       const seen = await second.http.get('/lockout_settings').set('X-Service-Key', billingKey).expect(200);
       assert.equal(seen.body.settings.account_failures, 1);
