@@ -1,8 +1,7 @@
 // Configuration from environment variables, checked once at start-up with the variable named in every error.
 import os from 'node:os';
 import type { Argon2Params } from './auth/password-hasher.ts';
-import type { LockoutPolicy } from './auth/lockout.ts';
-import { lockoutSettings, type AdjustableLockout } from './auth/lockout-settings.ts';
+import { lockoutSettings, type AdjustableLockout, type LockoutPolicy } from './auth/lockout-settings.ts';
 import type { ServiceKey } from './auth/service-keys.ts';
 import type { SessionPolicy } from './auth/sessions.ts';
 import type { PasswordPolicy } from './auth/passwords.ts';

@@ -1,6 +1,19 @@
 // The lockout's numbers: configured at start-up, changed at run time by a service, kept in the shared store so that every process follows the same ones.
 import type { Storage } from '../storage/storage.ts';
-import type { LockoutPolicy } from './lockout.ts';
+
+export interface LockoutPolicy {
+  /** Failures from one address at one account before that address is locked out of that account. */
+  accountThreshold: number;
+  /** Failures from one address, at any accounts, before that address is locked out of all of them. */
+  addressThreshold: number;
+  /** Failures at one account per hour, from all addresses together, before addresses it does not know are held off. */
+  accountFailuresPerHour: number;
+  /** The first lock lasts this long; each further failure doubles it, up to the maximum. */
+  baseLockSeconds: number;
+  maxLockSeconds: number;
+  /** Locks remembered in this process's memory, so that refusals cost no read of the store. */
+  trackedKeys: number;
+}
 
 /** The numbers a service may change; how many locks a process keeps in memory stays its own setting. */
 export type AdjustableLockout = Omit<LockoutPolicy, 'trackedKeys'>;

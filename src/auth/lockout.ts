@@ -3,21 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.ts';
 import type { SharedRecord, Storage } from '../storage/storage.ts';
 import { createKeyedHash } from './keyed-hash.ts';
-import type { LockoutSettings } from './lockout-settings.ts';
-
-export interface LockoutPolicy {
-  /** Failures from one address at one account before that address is locked out of that account. */
-  accountThreshold: number;
-  /** Failures from one address, at any accounts, before that address is locked out of all of them. */
-  addressThreshold: number;
-  /** Failures at one account per hour, from all addresses together, before addresses it does not know are held off. */
-  accountFailuresPerHour: number;
-  /** The first lock lasts this long; each further failure doubles it, up to the maximum. */
-  baseLockSeconds: number;
-  maxLockSeconds: number;
-  /** Locks remembered in this process's memory, so that refusals cost no read of the store. */
-  trackedKeys: number;
-}
+import type { LockoutPolicy, LockoutSettings } from './lockout-settings.ts';
 
 export interface LoginAttempt {
   /** The account's path, or a stand-in for an unknown login name: unknown accounts lock alike. */

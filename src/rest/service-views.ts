@@ -1,7 +1,6 @@
 // The views other backends call with X-Service-Key: POST /token_info (RFC 7662), opening a session for a user, the lockout settings.
 import { readUserPrincipal } from '../auth/authenticate.ts';
-import { lockoutSettings, type LockoutChange } from '../auth/lockout-settings.ts';
-import type { LockoutPolicy } from '../auth/lockout.ts';
+import { lockoutSettings, type LockoutChange, type LockoutPolicy } from '../auth/lockout-settings.ts';
 import { badRequest, ErrorCollector, notFound } from '../errors.ts';
 import { readBodyObject } from './body-shape.ts';
 import { tokenAnswer } from './login.ts';
