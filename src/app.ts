@@ -91,7 +91,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   const lockoutSettings = createLockoutSettings(config.lockout, storage);
   const lockout = createLockout(lockoutSettings, config.lockout.trackedKeys, clock, storage);
   const onEvent = (event: string, fields: Record<string, unknown>) => log.info(event, fields);
-  const serviceKeys = createServiceKeys(config.serviceKeys, { storage, clock, settings: lockoutSettings, onEvent });
+  const serviceKeys = createServiceKeys(config.serviceKeys, {
+    storage,
+    clock,
+    settings: lockoutSettings,
+    onEvent,
+    cache: { size: config.lockout.trackedKeys, revalidateSeconds: config.sessions.revalidateSeconds },
+  });
   const unique = createUniqueValues({ storage, registry, clock });
   const keys = createAccountKeys({ storage, clock, usersPool: usersPoolPath });
   // Mails wait in the store; without SMTP_URL they are written to files a developer (or a test) reads.
