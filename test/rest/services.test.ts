@@ -162,5 +162,21 @@ describe('rest/services', function () {
       await second.http.post('/login_username').send({ name: 'Anna', password: 'a wrong guess' }).expect(400);
       await second.http.post('/login_username').send({ name: 'Anna', password: 'EckVocUbs3' }).expect(429);
     });
+
+    it('locks an address out in every process once it sent too many wrong keys to one of them', async () => {
+      const shared: TestAppOptions = {
+        couchUrl: couch.url,
+        couchDatabase: `keys-${randomUUID()}`,
+        env: { SERVICE_KEYS: serviceKeys, LOCKOUT_ACCOUNT_FAILURES: '2', TOKEN_REVALIDATE_SECONDS: '0' },
+      };
+      const first = await startTestApp(shared);
+      apps.push(first);
+      const second = await startTestApp(shared);
+      apps.push(second);
+      await second.http.get('/lockout_settings').set('X-Service-Key', billingKey).expect(200);
+      for (const guess of ['guess one', 'guess two']) await first.http.get('/').set('X-Service-Key', guess).expect(403);
+      const refused = await second.http.get('/lockout_settings').set('X-Service-Key', billingKey).expect(429);
+      assert.equal(refused.headers['retry-after'], '60');
+    });
   });
 });
