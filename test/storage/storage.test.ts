@@ -10,11 +10,9 @@ import { startCouchServer, type CouchServer } from '../support/couch-server.ts';
 
 /** One server for every test of the HTTP adapter, each with a database of its own. */
 let couch: Promise<CouchServer> | undefined;
-after(async () => {
-  await (await couch)?.stop();
-});
 
-const backends: { name: string; open: () => Promise<{ location: PouchLocation; cleanUp: () => Promise<void> }> }[] = [
+/** `stop` ends what the backend's tests shared, after the last of them (a hook of the file's top level would run after the check that nothing is left running). */
+const backends: { name: string; open: () => Promise<{ location: PouchLocation; cleanUp: () => Promise<void> }>; stop?: () => Promise<void> }[] = [
   { name: 'memory', open: async () => ({ location: { adapter: 'memory', name: `contract-${randomUUID()}` }, cleanUp: async () => undefined }) },
   {
     name: 'leveldb',
@@ -28,6 +26,10 @@ const backends: { name: string; open: () => Promise<{ location: PouchLocation; c
     open: async () => {
       couch ??= startCouchServer();
       return { location: { adapter: 'http', url: `${(await couch).url}/contract-${randomUUID()}` }, cleanUp: async () => undefined };
+    },
+    stop: async () => {
+      await (await couch)?.stop();
+      couch = undefined;
     },
   },
 ];
@@ -47,6 +49,9 @@ for (const backend of backends) {
     afterEach(async () => {
       await storage.close();
       await cleanUp();
+    });
+    after(async () => {
+      await backend.stop?.();
     });
 
     it('reads back what it stored, with a revision', async () => {
