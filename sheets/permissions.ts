@@ -1,4 +1,4 @@
-// IPermissions: a user's global roles and groups; the user may read them, only admins change them.
+// IPermissions: a user's global roles and groups; the user, admins and services may read them, only admins change them.
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsString, assignableRoles, defineSheet } from '../src/sheet.ts';
 
 class PermissionsSchema {
@@ -28,5 +28,5 @@ export default defineSheet({
     },
   },
   resourceTypes: ['adhocracy_core.resources.principal.IUser'],
-  permissions: { read: ['self', 'admin'], edit: ['admin'], create: ['admin'] },
+  permissions: { read: ['self', 'admin', 'service'], edit: ['admin'], create: ['admin'] },
 });

@@ -1,4 +1,4 @@
-// IUserExtended: a user's email and time zone, seen only by the user and admins.
+// IUserExtended: a user's email and time zone, seen only by the user, admins and services.
 import { defineSheet, IsEmail, IsString, MaxLength, ValidateBy } from '../src/sheet.ts';
 
 /** The IANA zones this runtime knows; `UTC`, the default, is left out of that list by some ICU versions. */
@@ -33,5 +33,5 @@ export default defineSheet({
     tzname: { valuetype: 'adhocracy_core.schema.TimeZoneName', default: 'UTC' },
   },
   resourceTypes: ['adhocracy_core.resources.principal.IUser'],
-  permissions: { read: ['self', 'admin'], edit: ['self', 'admin'], create: ['everyone'] },
+  permissions: { read: ['self', 'admin', 'service'], edit: ['self', 'admin'], create: ['everyone'] },
 });

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import { createLockout } from './auth/lockout.ts';
+import { createLockoutSettings } from './auth/lockout-settings.ts';
+import { createServiceKeys } from './auth/service-keys.ts';
 import { createRateLimiter } from './auth/rate-limit.ts';
 import { createPasswordHasher } from './auth/password-hasher.ts';
 import { createPasswords } from './auth/passwords.ts';
@@ -95,9 +97,17 @@ export async function createApp(options: AppOptions): Promise<App> {
     usersPool: usersPoolPath,
     onBackgroundError: logFailure('session_touch_failed'),
   });
-  const onEvent = (event: string, fields: Record<string, unknown>) => log.info(event, fields);
   const passwords = createPasswords(registry, hasher);
-  const lockout = createLockout(config.lockout, clock, storage);
+  const lockoutSettings = createLockoutSettings(config.lockout, storage);
+  const lockout = createLockout(lockoutSettings, config.lockout.trackedKeys, clock, storage);
+  const onEvent = (event: string, fields: Record<string, unknown>) => log.info(event, fields);
+  const serviceKeys = createServiceKeys(config.serviceKeys, {
+    storage,
+    clock,
+    settings: lockoutSettings,
+    onEvent,
+    cache: { size: config.lockout.trackedKeys, revalidateSeconds: config.sessions.revalidateSeconds },
+  });
   const unique = createUniqueValues({ storage, registry, clock });
   const keys = createAccountKeys({ storage, clock, usersPool: usersPoolPath });
   // Mails wait in the store; without SMTP_URL they are written to files a developer (or a test) reads.
@@ -126,7 +136,24 @@ export async function createApp(options: AppOptions): Promise<App> {
   const limiter = createRateLimiter(storage, clock);
   const accounts = createAccounts({ storage, registry, clock, keys, unique, resources, sessions, passwords, limiter, outbox, policy: config.accounts });
   const accountDeletion = createAccountDeletion({ storage, registry, clock, unique, sessions, keys, usersPool: usersPoolPath });
-  const services: Services = { config, registry, storage, codec, clock, log, hasher, passwords, sessions, resources, login, accounts, accountDeletion, outbox };
+  const services: Services = {
+    config,
+    registry,
+    storage,
+    codec,
+    clock,
+    log,
+    hasher,
+    passwords,
+    sessions,
+    serviceKeys,
+    lockoutSettings,
+    resources,
+    login,
+    accounts,
+    accountDeletion,
+    outbox,
+  };
 
   try {
     await ensureInitialTree(storage, registry, new Date(clock.now()).toISOString());

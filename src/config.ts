@@ -1,7 +1,8 @@
 // Configuration from environment variables, checked once at start-up with the variable named in every error.
 import os from 'node:os';
 import type { Argon2Params } from './auth/password-hasher.ts';
-import type { LockoutPolicy } from './auth/lockout.ts';
+import { lockoutSettings, type AdjustableLockout, type LockoutPolicy } from './auth/lockout-settings.ts';
+import type { ServiceKey } from './auth/service-keys.ts';
 import type { SessionPolicy } from './auth/sessions.ts';
 import type { PasswordPolicy } from './auth/passwords.ts';
 
@@ -40,6 +41,8 @@ export interface Config {
   /** A port of its own for /websocket, besides the API's. */
   wsPort: number | undefined;
   live: LivePolicy;
+  /** Other backends that may act as a service with `X-Service-Key`. The keys are never printed. */
+  serviceKeys: readonly ServiceKey[];
 }
 
 export interface MailConfig {
@@ -137,11 +140,7 @@ export function readConfig(env: Env = process.env): Config {
       perUser: integer(env, 'SESSIONS_PER_USER', 100, 1, 100_000),
     },
     lockout: {
-      accountThreshold: integer(env, 'LOCKOUT_ACCOUNT_FAILURES', 10, 1, 1000),
-      addressThreshold: integer(env, 'LOCKOUT_ADDRESS_FAILURES', 100, 1, 100_000),
-      accountFailuresPerHour: integer(env, 'LOCKOUT_ACCOUNT_RATE', 100, 1, 1_000_000),
-      baseLockSeconds: integer(env, 'LOCKOUT_SECONDS', 60, 1, 86400),
-      maxLockSeconds: integer(env, 'LOCKOUT_MAX_SECONDS', 3600, 1, 7 * 86400),
+      ...(Object.fromEntries(lockoutSettings.map(({ env: name, key, fallback, min, max }) => [key, integer(env, name, fallback, min, max)])) as AdjustableLockout),
       trackedKeys: integer(env, 'LOCKOUT_TRACKED', 100_000, 100, 10_000_000),
     },
     sweepSeconds: integer(env, 'SESSION_SWEEP_SECONDS', 3600, 10, 7 * 86400),
@@ -173,7 +172,36 @@ export function readConfig(env: Env = process.env): Config {
       heartbeatSeconds: integer(env, 'WS_HEARTBEAT_SECONDS', 30, 1, 3600),
       maxBufferedBytes: integer(env, 'WS_MAX_BUFFERED_BYTES', 1_048_576, 1024, 1_073_741_824),
     },
+    serviceKeys: serviceKeys(env.SERVICE_KEYS),
   };
+}
+
+/** The shortest service key accepted: a key is a password that no rate limit alone can keep from being guessed. */
+export const minServiceKeyLength = 32;
+
+/**
+ * `SERVICE_KEYS=name:key,other:key`. No message quotes a key, nor an entry that may be one: entries are
+ * named by their position and, once it is known, their name.
+ */
+function serviceKeys(raw: string | undefined): ServiceKey[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  const keys: ServiceKey[] = [];
+  raw.split(',').forEach((entry, index) => {
+    const position = `SERVICE_KEYS entry ${index + 1}`;
+    const separator = entry.indexOf(':');
+    if (separator < 0) throw new ConfigError(`${position} must be name:key (the entry is not shown, since it may be a key)`);
+    const name = entry.slice(0, separator).trim();
+    const key = entry.slice(separator + 1).trim();
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) {
+      throw new ConfigError(`${position} must start with a name of 1 to 64 letters, digits, '_', '.' or '-' (the entry is not shown, since it may be a key)`);
+    }
+    if (key.length < minServiceKeyLength) throw new ConfigError(`${position} (${name}): the key must be at least ${minServiceKeyLength} characters (it is not shown)`);
+    if (/\s/.test(key)) throw new ConfigError(`${position} (${name}): the key must not contain whitespace (it is not shown)`);
+    if (keys.some((other) => other.name === name)) throw new ConfigError(`${position}: the name ${name} is given twice`);
+    if (keys.some((other) => other.key === key)) throw new ConfigError(`${position} (${name}): the key is the same as another service's`);
+    keys.push({ name, key });
+  });
+  return keys;
 }
 
 function oneOf<const T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {

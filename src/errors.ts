@@ -1,5 +1,5 @@
 // The typed errors that code below the HTTP layer throws; rest/error-handler.ts turns them into the envelope.
-import { retryAfterHeader, userPasswordHeader, userTokenHeader } from './headers.ts';
+import { retryAfterHeader, serviceKeyHeader, userPasswordHeader, userTokenHeader } from './headers.ts';
 
 export type ErrorLocation = 'body' | 'querystring' | 'header' | 'url' | 'internal';
 
@@ -76,8 +76,8 @@ export const badRequest = (location: ErrorLocation, name: string, description: s
 
 export const invalidInput = (errors: readonly ErrorDetail[]) => new ApiError(400, errors);
 
-export const forbidden = (name: string, description: string, location: ErrorLocation = 'url') =>
-  new ApiError(403, [{ location, name, description, code: 'forbidden' }]);
+export const forbidden = (name: string, description: string, location: ErrorLocation = 'url', code = 'forbidden') =>
+  new ApiError(403, [{ location, name, description, code }]);
 
 export const notFound = (name: string, description = 'The resource was not found') =>
   new ApiError(404, [{ location: 'url', name, description, code: 'not_found' }]);
@@ -111,14 +111,20 @@ export const currentPasswordRequired = (action: string) =>
 
 export const currentPasswordWrong = () => badRequest('header', userPasswordHeader, `The password in ${userPasswordHeader} is wrong`, 'wrong_password');
 
-/** Refused before the password was checked: too many failures from this address, or at this account. */
-export const tooManyAttempts = (of: 'login' | 'current-password', retryAfterSeconds: number) =>
+/** Where each kind of secret is sent: the field a refusal names. */
+const attemptedSecret = {
+  login: { location: 'body', name: 'password' },
+  'current-password': { location: 'header', name: userPasswordHeader },
+  'service-key': { location: 'header', name: serviceKeyHeader },
+} as const;
+
+/** Refused before the secret was checked: too many failures from this address, or at this account. */
+export const tooManyAttempts = (of: keyof typeof attemptedSecret, retryAfterSeconds: number) =>
   new ApiError(
     429,
     [
       {
-        location: of === 'login' ? 'body' : 'header',
-        name: of === 'login' ? 'password' : userPasswordHeader,
+        ...attemptedSecret[of],
         description: `Too many failed attempts; try again in ${retryAfterSeconds} seconds`,
         code: 'too_many_attempts',
       },
@@ -126,6 +132,11 @@ export const tooManyAttempts = (of: 'login' | 'current-password', retryAfterSeco
     {},
     { 'Retry-After': String(retryAfterSeconds) },
   );
+
+export const invalidServiceKey = () => forbidden(serviceKeyHeader, 'Unknown service key', 'header', 'invalid_service_key');
+
+export const serviceKeyFromBrowser = () =>
+  forbidden(serviceKeyHeader, 'A service key is not accepted from a browser: the request carries an Origin header', 'header', 'service_key_from_browser');
 
 export const wrongCredentials = () =>
   badRequest('body', 'password', "User doesn't exist or password is wrong", 'wrong_credentials');

@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { createApp } from './app.ts';
 import { ConfigError, readConfig } from './config.ts';
+import { createHttpServer } from './http-server.ts';
 import { listen } from './listen.ts';
 import { bufferLines, createLogger, describeError } from './log.ts';
 import { answerClientError } from './rest/error-handler.ts';
@@ -24,23 +25,7 @@ async function main(): Promise<void> {
     database: config.databaseUrl ? { adapter: 'http', url: config.databaseUrl } : { adapter: 'leveldb', directory: dataDir },
   });
 
-  const requestTimeout = config.requestTimeoutSeconds * 1000;
-  const server = http.createServer(
-    {
-      // A client that sends its request slowly cannot hold a connection for ever. Node checks these
-      // timeouts only every connectionsCheckingInterval (30 s by default), so check more often.
-      requestTimeout,
-      headersTimeout: Math.min(20_000, requestTimeout),
-      connectionsCheckingInterval: Math.min(1_000, requestTimeout / 2),
-      keepAliveTimeout: 5_000,
-    },
-    app.express,
-  );
-  // Those timeouts start with the first byte of a request; a connection that sends nothing, or stops
-  // in between, is closed after the same time without activity.
-  server.timeout = requestTimeout;
-  // What node's parser refuses gets the error envelope too.
-  server.on('clientError', answerClientError);
+  const server = createHttpServer(config.requestTimeoutSeconds, app.express);
   app.acceptWebSockets(server);
   const servers = [server];
   if (config.wsPort !== undefined) {

@@ -27,9 +27,11 @@ export type AssignableRole = (typeof assignableRoles)[number];
 /**
  * Who a permission is granted to: an assignable role, or one every caller holds implicitly: `everyone`,
  * `authenticated` when logged in, `self` on one's own user resource. `creator` is also held implicitly
- * by whoever created a resource, on it and below it.
+ * by whoever created a resource, on it and below it. `service` is held by another backend that sends a
+ * key from SERVICE_KEYS (and by nobody else): a sheet gives it read access to what backends must see
+ * of every user, such as the private sheets; it is never `authenticated`, since it is no user.
  */
-export type Role = AssignableRole | 'everyone' | 'authenticated' | 'self';
+export type Role = AssignableRole | 'everyone' | 'authenticated' | 'self' | 'service';
 
 /** The ranked roles from `role` up: moderators can do what editors can, and so on. */
 export function rolesFrom(role: 'reader' | 'participant' | 'contributor' | 'editor' | 'moderator' | 'admin'): Role[] {

@@ -3,20 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.ts';
 import type { SharedRecord, Storage } from '../storage/storage.ts';
 import { createKeyedHash } from './keyed-hash.ts';
-
-export interface LockoutPolicy {
-  /** Failures from one address at one account before that address is locked out of that account. */
-  accountThreshold: number;
-  /** Failures from one address, at any accounts, before that address is locked out of all of them. */
-  addressThreshold: number;
-  /** Failures at one account per hour, from all addresses together, before addresses it does not know are held off. */
-  accountFailuresPerHour: number;
-  /** The first lock lasts this long; each further failure doubles it, up to the maximum. */
-  baseLockSeconds: number;
-  maxLockSeconds: number;
-  /** Locks remembered in this process's memory, so that refusals cost no read of the store. */
-  trackedKeys: number;
-}
+import type { LockoutPolicy, LockoutSettings } from './lockout-settings.ts';
 
 export interface LoginAttempt {
   /** The account's path, or a stand-in for an unknown login name: unknown accounts lock alike. */
@@ -70,12 +57,20 @@ function countOf(record: SharedRecord | undefined): FailureCount {
   return { ...noFailures, ...(record?.value as Partial<FailureCount> | undefined) };
 }
 
-export function createLockout(policy: LockoutPolicy, clock: Clock, storage: Storage): Lockout {
-  const locks = new LRUCache<string, number>({ max: policy.trackedKeys });
+/** How long a key is locked once its failures are `beyond` the threshold: the first lock, doubled for each further failure, up to the longest. */
+export function lockSecondsAfter(policy: Pick<LockoutPolicy, 'baseLockSeconds' | 'maxLockSeconds'>, beyond: number): number {
+  return Math.min(policy.baseLockSeconds * 2 ** Math.min(beyond, 30), policy.maxLockSeconds);
+}
+
+/** Keys of the counts this module keeps, for other counts of failures that the same sweep should delete. */
+export const lockoutRecordPrefix = prefix;
+
+/** `settings` holds the numbers, which may change at run time; `trackedKeys` bounds the locks kept in memory. */
+export function createLockout(settings: Pick<LockoutSettings, 'current'>, trackedKeys: number, clock: Clock, storage: Storage): Lockout {
+  const locks = new LRUCache<string, number>({ max: trackedKeys });
   /** Addresses and accounts are kept only as keyed hashes. */
   const keyOf = createKeyedHash(storage, 'settings:lockout-key', prefix);
 
-  const lockSeconds = (beyond: number) => Math.min(policy.baseLockSeconds * 2 ** Math.min(beyond, 30), policy.maxLockSeconds);
   const expiry = (count: FailureCount, now: number) => Math.max(count.lockedUntil, now) + forgetAfterMilliseconds;
 
   /** Counts one more pending failure unless the key is locked, or at its limit with an attempt under way. */
@@ -101,7 +96,7 @@ export function createLockout(policy: LockoutPolicy, clock: Clock, storage: Stor
   }
 
   /** Ends a pending attempt: as a failure (which may lock), or undone. Answers whether the key is now locked. */
-  async function settle(key: string, threshold: number, how: 'failed' | 'undone' | 'reset'): Promise<boolean> {
+  async function settle(policy: LockoutPolicy, key: string, threshold: number, how: 'failed' | 'undone' | 'reset'): Promise<boolean> {
     let lockedUntil = 0;
     await storage.updateRecord(key, (record) => {
       const now = clock.now();
@@ -110,7 +105,7 @@ export function createLockout(policy: LockoutPolicy, clock: Clock, storage: Stor
       if (how === 'reset') return undefined;
       const next = { ...count, pending: Math.max(0, count.pending - 1), failures: how === 'undone' ? Math.max(0, count.failures - 1) : count.failures };
       if (how === 'failed' && next.failures >= threshold) {
-        next.lockedUntil = now + lockSeconds(next.failures - threshold) * 1000;
+        next.lockedUntil = now + lockSecondsAfter(policy, next.failures - threshold) * 1000;
         lockedUntil = next.lockedUntil;
       }
       if (next.failures === 0 && next.pending === 0) return undefined;
@@ -121,7 +116,7 @@ export function createLockout(policy: LockoutPolicy, clock: Clock, storage: Stor
     return lockedUntil > 0;
   }
 
-  async function isThrottled(accountKey: string, knownKey: string, addressKey: string): Promise<boolean> {
+  async function isThrottled(policy: LockoutPolicy, accountKey: string, knownKey: string, addressKey: string): Promise<boolean> {
     const window = (await storage.readRecord(accountKey))?.value as AccountWindow | undefined;
     if (!window || clock.now() - window.windowStart >= hourMilliseconds || window.failures < policy.accountFailuresPerHour) return false;
     const known = ((await storage.readRecord(knownKey))?.value as string[] | undefined) ?? [];
@@ -130,6 +125,7 @@ export function createLockout(policy: LockoutPolicy, clock: Clock, storage: Stor
 
   return {
     async admit({ account, address }) {
+      const policy = await settings.current();
       const pairKey = await keyOf('pair', account, address);
       const addressKey = await keyOf('address', address);
       const accountKey = await keyOf('account', account);
@@ -140,12 +136,12 @@ export function createLockout(policy: LockoutPolicy, clock: Clock, storage: Stor
       if (!pair.taken) return refuse(pair.lockedUntil);
       const fromAddress = await take(addressKey, policy.addressThreshold);
       if (!fromAddress.taken) {
-        await settle(pairKey, policy.accountThreshold, 'undone');
+        await settle(policy, pairKey, policy.accountThreshold, 'undone');
         return refuse(fromAddress.lockedUntil);
       }
-      if (await isThrottled(accountKey, knownKey, addressKey)) {
-        await settle(pairKey, policy.accountThreshold, 'undone');
-        await settle(addressKey, policy.addressThreshold, 'undone');
+      if (await isThrottled(policy, accountKey, knownKey, addressKey)) {
+        await settle(policy, pairKey, policy.accountThreshold, 'undone');
+        await settle(policy, addressKey, policy.addressThreshold, 'undone');
         const window = (await storage.readRecord(accountKey))?.value as AccountWindow;
         return refuse(window.windowStart + hourMilliseconds);
       }
@@ -154,8 +150,8 @@ export function createLockout(policy: LockoutPolicy, clock: Clock, storage: Stor
         admitted: true,
         ticket: {
           async failed() {
-            const pairLocked = await settle(pairKey, policy.accountThreshold, 'failed');
-            const addressLocked = await settle(addressKey, policy.addressThreshold, 'failed');
+            const pairLocked = await settle(policy, pairKey, policy.accountThreshold, 'failed');
+            const addressLocked = await settle(policy, addressKey, policy.addressThreshold, 'failed');
             await storage.updateRecord(accountKey, (record) => {
               const now = clock.now();
               const window = record?.value as AccountWindow | undefined;
@@ -167,16 +163,16 @@ export function createLockout(policy: LockoutPolicy, clock: Clock, storage: Stor
           async succeeded() {
             // Only this address's count at this account starts over: a success elsewhere says nothing
             // about the guesses an address made at other accounts.
-            await settle(pairKey, policy.accountThreshold, 'reset');
-            await settle(addressKey, policy.addressThreshold, 'undone');
+            await settle(policy, pairKey, policy.accountThreshold, 'reset');
+            await settle(policy, addressKey, policy.addressThreshold, 'undone');
             await storage.updateRecord(knownKey, (record) => {
               const known = ((record?.value as string[] | undefined) ?? []).filter((key) => key !== addressKey);
               return { value: [addressKey, ...known].slice(0, knownAddresses), expiresAt: clock.now() + 365 * 24 * hourMilliseconds };
             });
           },
           async withdrawn() {
-            await settle(pairKey, policy.accountThreshold, 'undone');
-            await settle(addressKey, policy.addressThreshold, 'undone');
+            await settle(policy, pairKey, policy.accountThreshold, 'undone');
+            await settle(policy, addressKey, policy.addressThreshold, 'undone');
           },
         },
       };

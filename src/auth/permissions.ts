@@ -9,10 +9,15 @@ export const groupSheet = 'adhocracy_core.sheets.principal.IGroup';
 export const localRolesSheet = 'adhocracy_core.sheets.local_roles.ILocalRoles';
 export const aclSheet = 'adhocracy_core.sheets.acl.IAcl';
 
-/** The caller of a request: anonymous, or a user with its global roles and the groups it belongs to. */
+/**
+ * The caller of a request: anonymous, a user with its global roles and the groups it belongs to, or a
+ * service (another backend, named by its key in SERVICE_KEYS), which holds the role `service`.
+ */
 export interface Principal {
   userPath?: string;
   sessionId?: string;
+  /** The name of the service acting; never set together with userPath. */
+  service?: string;
   /** Roles from the user's IPermissions and from its groups' IGroup sheets. */
   globalRoles: ReadonlySet<string>;
   /** Paths of the user's groups, which local roles may name too. */

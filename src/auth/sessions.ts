@@ -35,6 +35,8 @@ export interface SessionView {
   createdAt: number;
   lastUsedAt: number;
   client: string;
+  /** The service that opened it for the user, if one did. */
+  openedBy?: string;
   /** When it dies unless used before (never after expiresAt), and when it dies however busy; milliseconds since the epoch. */
   idleExpiresAt: number;
   expiresAt: number;
@@ -59,12 +61,15 @@ interface CachedSession {
 }
 
 export interface Sessions {
-  /** Starts a session bound to a credential; the token is returned here once and never stored. */
-  open(userPath: string, client: string, credential: string): Promise<IssuedToken>;
-  /** Resolves a token to its user, or throws the `Invalid user token` error. */
+  /**
+   * Starts a session bound to a credential; the token is returned here once and never stored. `openedBy`
+   * names the service that opens it for the user, which the session keeps.
+   */
+  open(userPath: string, client: string, credential: string, options?: { openedBy?: string }): Promise<IssuedToken>;
+  /** Resolves a token to its user, or throws the `Invalid user token` error; counts as a use of it. */
   authenticate(token: string): Promise<Authenticated>;
-  /** Resolves a token like authenticate, without counting it as a use; undefined when it is no longer valid. */
-  inspect(token: string): Promise<Authenticated | undefined>;
+  /** What a live token stands for, without counting as a use (its idle expiry stays); undefined for any other. */
+  inspect(token: string): Promise<(Authenticated & { session: SessionView }) | undefined>;
   list(userPath: string): Promise<SessionView[]>;
   /** One live session, as it stands after the request that asks (which used it). */
   describe(userPath: string, sessionId: string): Promise<SessionView | undefined>;
@@ -108,8 +113,16 @@ export function createSessions(options: {
     return { idleExpiresAt: Math.min(session.lastUsedAt + policy.idleSeconds * 1000, expiresAt), expiresAt };
   }
 
-  const viewOf = ({ id, createdAt, lastUsedAt, client }: SessionRecord): SessionView => ({ id, createdAt, lastUsedAt, client, ...expiryOf({ createdAt, lastUsedAt }) });
+  const viewOf = ({ id, createdAt, lastUsedAt, client, openedBy }: SessionRecord): SessionView => ({
+    id,
+    createdAt,
+    lastUsedAt,
+    client,
+    ...(openedBy === undefined ? {} : { openedBy }),
+    ...expiryOf({ createdAt, lastUsedAt }),
+  });
 
+  /** The live session a token proves, with its user and id; undefined for a malformed, unknown, wrong or dead one. */
   function touchLater(entry: CachedSession, now: number): void {
     entry.writtenAt = now;
     const { userPath, id } = entry.record;
@@ -179,7 +192,7 @@ export function createSessions(options: {
   }
 
   return {
-    async open(userPath, client, credential) {
+    async open(userPath, client, credential, openOptions = {}) {
       const now = clock.now();
       const session: SessionRecord = {
         id: randomBytes(16).toString('hex'),
@@ -189,6 +202,7 @@ export function createSessions(options: {
         lastUsedAt: now,
         client: describeClient(client),
         credential,
+        ...(openOptions.openedBy === undefined ? {} : { openedBy: openOptions.openedBy }),
       };
       const secret = randomBytes(32).toString('base64url');
       const secretDigest = sha256(secret);
@@ -210,7 +224,7 @@ export function createSessions(options: {
 
     async inspect(token) {
       const entry = await find(token, clock.now());
-      return entry && describe(entry);
+      return entry && { ...describe(entry), session: viewOf(entry.record) };
     },
 
     async list(userPath) {

@@ -4,7 +4,7 @@ import { walk } from '../auth/access.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import { isAllowed, refusals } from '../auth/gate.ts';
 import { badRequest, forbidden, methodNotAllowed, notFound } from '../errors.ts';
-import { requestIdHeader, userTokenHeader } from '../headers.ts';
+import { requestIdHeader, serviceKeyHeader, userTokenHeader } from '../headers.ts';
 import { traverse } from '../tree/traverse.ts';
 import { forbidStoring, sendRevalidated } from './caching.ts';
 import { refuseUnseen } from './hidden.ts';
@@ -72,12 +72,18 @@ export async function routeRequest(input: RouteInput, routes: readonly Route[], 
 }
 
 export function createDispatcher(routes: readonly Route[], services: Services): RequestHandler {
-  const { config, sessions, storage, passwords } = services;
+  const { config, sessions, storage, passwords, serviceKeys } = services;
   const readJsonBody = createJsonBodyReader({ limitBytes: config.bodyLimitBytes, maxDepth: config.maxJsonDepth });
 
   return async (request: Request, response: Response) => {
-    const principal = await authenticate(request.get(userTokenHeader), { sessions, storage, passwords });
+    const clientAddress = request.socket.remoteAddress ?? 'unknown';
+    const requestId = String(response.getHeader(requestIdHeader) ?? '');
+    const principal = await authenticate(
+      { token: request.get(userTokenHeader), serviceKey: request.get(serviceKeyHeader), origin: request.get('Origin'), address: clientAddress, requestId },
+      { sessions, storage, passwords, serviceKeys },
+    );
     response.locals.account = principal.userPath;
+    response.locals.service = principal.service;
     const result = await routeRequest(
       {
         method: request.method,
@@ -86,8 +92,8 @@ export function createDispatcher(routes: readonly Route[], services: Services): 
         readBody: () => readJsonBody(request, response),
         header: (name) => request.get(name),
         principal,
-        clientAddress: request.socket.remoteAddress ?? 'unknown',
-        requestId: String(response.getHeader(requestIdHeader) ?? ''),
+        clientAddress,
+        requestId,
       },
       routes,
       services,

@@ -21,6 +21,7 @@ export function createRequestLog(log: Logger, now: () => number = () => performa
         ms: Math.round((now() - started) * 10) / 10,
         account: response.locals.account as string | undefined,
         code: response.locals.errorCode as string | undefined,
+        service: response.locals.service as string | undefined,
       });
     });
     next();

@@ -11,6 +11,7 @@ import { getResource } from './resource-get.ts';
 import { optionsOfResource } from './resource-options.ts';
 import { postResource } from './resource-post.ts';
 import { putResource } from './resource-put.ts';
+import { getLockoutSettings, openSessionForUser, putLockoutSettings, tokenInfo } from './service-views.ts';
 import { currentSession, listSessions, logout, revokeSessions } from './sessions.ts';
 import type { Route } from './view.ts';
 
@@ -38,6 +39,11 @@ export const routes: readonly Route[] = [
   { method: 'POST', view: 'confirm_email', on: rootPoolType.id, permission: 'view', handler: confirmEmail, takesBody: true },
   { method: 'GET', view: 'sessions', on: userType.id, permission: 'manage-sessions', handler: listSessions },
   { method: 'DELETE', view: 'sessions', on: userType.id, permission: 'manage-sessions', handler: revokeSessions },
+  // The views of other backends (docs/services.md).
+  { method: 'POST', view: 'sessions', on: userType.id, permission: 'service', handler: openSessionForUser, takesBody: true },
+  { method: 'POST', view: 'token_info', on: rootPoolType.id, permission: 'service', handler: tokenInfo, takesBody: true },
+  { method: 'GET', view: 'lockout_settings', on: rootPoolType.id, permission: 'service', handler: getLockoutSettings },
+  { method: 'PUT', view: 'lockout_settings', on: rootPoolType.id, permission: 'service', handler: putLockoutSettings, takesBody: true },
 ];
 
 /** View names can never be taken by a child, wherever it is created. */

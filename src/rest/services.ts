@@ -2,7 +2,9 @@
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { PasswordHasher } from '../auth/password-hasher.ts';
+import type { LockoutSettings } from '../auth/lockout-settings.ts';
 import type { Passwords } from '../auth/passwords.ts';
+import type { ServiceKeys } from '../auth/service-keys.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Logger } from '../log.ts';
 import type { Outbox } from '../mail/outbox.ts';
@@ -24,6 +26,8 @@ export interface Services {
   hasher: PasswordHasher;
   passwords: Passwords;
   sessions: Sessions;
+  serviceKeys: ServiceKeys;
+  lockoutSettings: LockoutSettings;
   resources: ResourceService;
   login: Login;
   accounts: Accounts;

@@ -50,6 +50,8 @@ export const listSessions: View = async (request, { sessions, codec }) => {
         id: session.id,
         ...describeSession(user, session, codec),
         client: session.client,
+        // Only where a service opened it, so that a user sees which of her sessions she did not open herself.
+        ...(session.openedBy === undefined ? {} : { opened_by: session.openedBy }),
         current: session.id === request.principal.sessionId && user === request.principal.userPath,
       })),
     },

@@ -1,4 +1,5 @@
 // The one Storage implementation: PouchDB on LevelDB (embedded), in memory (tests) or over HTTP (CouchDB), put together from one part per job.
+import path from 'node:path';
 import PouchDB from 'pouchdb';
 import memoryAdapter from 'pouchdb-adapter-memory';
 import findPlugin from 'pouchdb-find';
@@ -54,6 +55,13 @@ function describeLocation(location: PouchLocation): string {
   }
 }
 
+/**
+ * Directories this process has open. LevelDB's lock keeps other processes out, but PouchDB shares one
+ * open LevelDB between the stores of a process that name the same directory, so a second store here
+ * would quietly share the first one's (and break when either closes): it is refused the same way.
+ */
+const openDirectories = new Set<string>();
+
 export interface OpenOptions {
   indexKeys?: readonly string[];
   cacheSize?: number;
@@ -66,6 +74,24 @@ export interface OpenOptions {
  * makes sure there is an index for every key that queries may sort on.
  */
 export async function openPouchStorage(location: PouchLocation, options: OpenOptions = {}): Promise<Storage> {
+  const where = describeLocation(location);
+  const remote = location.adapter === 'http';
+  const directory = location.adapter === 'leveldb' ? path.resolve(location.directory) : undefined;
+  if (directory !== undefined) {
+    if (openDirectories.has(directory)) {
+      throw new StorageUnavailableError(`cannot open the database at ${where}: it is already open in this process`, 'locked');
+    }
+    openDirectories.add(directory);
+  }
+  try {
+    return await openStore(location, where, remote, options, directory);
+  } catch (error) {
+    if (directory !== undefined) openDirectories.delete(directory);
+    throw error;
+  }
+}
+
+async function openStore(location: PouchLocation, where: string, remote: boolean, options: OpenOptions, directory: string | undefined): Promise<Storage> {
   // Counters and counts are rewritten with every child: without compaction each would keep every old
   // revision and make writes and reopening slow. A write is checked against the current revision, and
   // nothing replicates from this store, so little history is needed, and every revision kept costs each
@@ -73,8 +99,6 @@ export async function openPouchStorage(location: PouchLocation, options: OpenOpt
   // Two, not one: with one, a deletion forgets the revision it replaced, and a put at that revision
   // would bring the document back instead of conflicting.
   const local = { auto_compaction: true, revs_limit: 2 };
-  const where = describeLocation(location);
-  const remote = location.adapter === 'http';
   const availability = new Availability(where);
   if (options.onAvailabilityChange) availability.onChange(options.onAvailabilityChange);
   const opened: Db =
@@ -97,7 +121,16 @@ export async function openPouchStorage(location: PouchLocation, options: OpenOpt
     await db.createIndex({ index: { fields: ['parent', indexField(key)], ddoc: indexDesignDoc(key), name: 'by-parent' } });
   }
   if (remote) await ensureCountsView(db);
-  const storage = new PouchStorage(db, { destroyOnClose: location.adapter === 'memory', cacheSize: options.cacheSize ?? 10_000, remote }, since);
+  const storage = new PouchStorage(
+    db,
+    {
+      destroyOnClose: location.adapter === 'memory',
+      cacheSize: options.cacheSize ?? 10_000,
+      remote,
+      onClosed: () => directory !== undefined && openDirectories.delete(directory),
+    },
+    since,
+  );
   // Other processes write to a shared CouchDB: its changes feed tells this one what to forget.
   if (remote) storage.follow(new ChangeFeed(db, storage.cache, availability, since));
   return storage;
@@ -133,7 +166,7 @@ class PouchStorage implements Storage {
 
   constructor(
     private readonly db: Db,
-    private readonly options: { destroyOnClose: boolean; cacheSize: number; remote: boolean },
+    private readonly options: { destroyOnClose: boolean; cacheSize: number; remote: boolean; onClosed: () => void },
     /** Where the changes feed stood when the store was opened. */
     private readonly opened: Sequence,
   ) {
@@ -251,8 +284,12 @@ class PouchStorage implements Storage {
     this.journals?.stop();
     this.feed?.close();
     this.cache.clear();
-    if (this.options.destroyOnClose) await this.db.destroy();
-    else await this.db.close();
+    try {
+      if (this.options.destroyOnClose) await this.db.destroy();
+      else await this.db.close();
+    } finally {
+      this.options.onClosed();
+    }
   }
 }
 

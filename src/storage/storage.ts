@@ -157,6 +157,8 @@ export interface SessionRecord {
   client: string;
   /** The id of the password the session was opened with; it ends when the password changes. */
   credential?: string;
+  /** The service (its name in SERVICE_KEYS) that opened the session for the user, if one did. */
+  openedBy?: string;
 }
 
 export interface UniqueClaim {

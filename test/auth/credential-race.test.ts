@@ -6,7 +6,7 @@ describe('auth/sessions bound to the credential', function () {
   this.timeout(120_000);
   let t: TestApp;
   beforeEach(async () => {
-    // Logins with the old password that come after the change fail; how many depends on the machine's speed, so no lockout may stop the rounds.
+    // Every login after the change is a failure from this one address: up to 200 a round, beyond the 100 that lock an address out.
     t = await startTestApp({ env: { HASH_QUEUE: '200', HASH_QUEUE_PER_ADDRESS: '200', LOCKOUT_ACCOUNT_FAILURES: '1000', LOCKOUT_ADDRESS_FAILURES: '1000' } });
   });
   afterEach(async () => {

@@ -4,9 +4,9 @@ import net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { findDuplicateKey } from '../../src/rest/json-body.ts';
-import { ids, registrationBody, startTestApp, type TestApp } from '../support/test-app.ts';
+import { startTestInstance, type TestInstance } from '../../src/testing.ts';
+import { ids, registrationBody } from '../support/test-app.ts';
 import { envelopeProblem } from './answers.ts';
-import { listenOn, type Listening } from './listen.ts';
 import { buildRawRequest, bytesOf, parseAnswers, sendRaw, type RawAnswer } from './raw-http.ts';
 import { assertFaster } from '../support/timing.ts';
 
@@ -14,24 +14,29 @@ const limit = 4096;
 
 describe('hardening/request bodies', function () {
   this.timeout(30_000);
-  let t: TestApp;
-  let server: Listening;
+  // Raw sockets meet the server as a real one is set up: a throwaway instance, listening on a port of its own.
+  let instance: TestInstance;
+  let port: number;
+  /** The users there are before any test: the instance's admin. */
+  let initialUsers: number;
 
   before(async () => {
-    t = await startTestApp({ env: { BODY_LIMIT_BYTES: String(limit) } });
-    server = await listenOn(t);
+    instance = await startTestInstance({ env: { BODY_LIMIT_BYTES: String(limit) } });
+    port = Number(new URL(instance.url).port);
+    initialUsers = await usersCount();
   });
   after(async () => {
-    await server.close();
-    await t.close();
+    await instance.stop();
   });
 
   async function usersCount(): Promise<number> {
-    return (await t.http.get('/principals/users/').expect(200)).body.data[ids.pool].count;
+    const answer = await fetch(`${instance.url}/principals/users/`);
+    assert.equal(answer.status, 200);
+    return ((await answer.json()) as { data: Record<string, { count: number }> }).data[ids.pool]?.count as number;
   }
 
   async function register(body: Buffer, headers: [string, string][] = [['Content-Type', 'application/json']]): Promise<RawAnswer> {
-    const exchange = await sendRaw(server.port, buildRawRequest({ method: 'POST', target: '/principals/users', headers, body }));
+    const exchange = await sendRaw(port, buildRawRequest({ method: 'POST', target: '/principals/users', headers, body }));
     assert.equal(exchange.answers.length, 1, `expected one answer, got ${exchange.answers.length}`);
     return exchange.answers[0] as RawAnswer;
   }
@@ -45,7 +50,7 @@ describe('hardening/request bodies', function () {
 
   it('answers 413 to a declared length over the limit at once, without waiting for the body', async () => {
     const exchange = await sendRaw(
-      server.port,
+      port,
       buildRawRequest({ method: 'POST', target: '/principals/users', headers: [['Content-Type', 'application/json']], body: Buffer.from('{"a":'), contentLength: 1_000_000_000 }),
       { timeoutMs: 5_000 },
     );
@@ -56,7 +61,7 @@ describe('hardening/request bodies', function () {
   });
 
   it('answers 413 to a streamed body that never ends as soon as it passes the limit, and stops reading', async () => {
-    const socket = net.connect({ port: server.port, host: '127.0.0.1' });
+    const socket = net.connect({ port: port, host: '127.0.0.1' });
     const received: Uint8Array[] = [];
     let sent = 0;
     const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
@@ -85,7 +90,7 @@ describe('hardening/request bodies', function () {
     const before = await usersCount();
     const body = Buffer.from(JSON.stringify(registrationBody('Anna', `${'a'.repeat(limit)}@example.org`)));
     const exchange = await sendRaw(
-      server.port,
+      port,
       buildRawRequest({ method: 'POST', target: '/principals/users', headers: [['Content-Type', 'application/json'], ['Transfer-Encoding', 'chunked']], body: Buffer.concat([bytesOf(Buffer.from(`${body.length.toString(16)}\r\n`)), bytesOf(body), bytesOf(Buffer.from('\r\n0\r\n\r\n'))]), contentLength: 'none' }),
     );
     assertError(exchange.answers[0] as RawAnswer, 413, 'too_large');
@@ -99,7 +104,7 @@ describe('hardening/request bodies', function () {
       const body = Buffer.concat([bytesOf(valid.subarray(0, at)), new Uint8Array(bytes), bytesOf(valid.subarray(at))]);
       assertError(await register(body), 400, 'invalid_utf8');
     }
-    assert.equal(await usersCount(), 0);
+    assert.equal(await usersCount(), initialUsers);
   });
 
   it('refuses strings and keys with lone surrogates, which the store would not keep as sent', async () => {
@@ -108,7 +113,7 @@ describe('hardening/request bodies', function () {
     assertError(await register(Buffer.from(name)), 400, 'invalid_unicode');
     const key = JSON.stringify(registrationBody('Anna', 'anna@example.org')).replace('"name"', '"\\udc00"');
     assertError(await register(Buffer.from(key)), 400, 'invalid_unicode');
-    assert.equal(await usersCount(), 0);
+    assert.equal(await usersCount(), initialUsers);
   });
 
   it('refuses a key that appears twice in one object, which parsers read differently', async () => {
@@ -124,7 +129,7 @@ describe('hardening/request bodies', function () {
     // Escapes that spell the same key are the same key.
     const escaped = JSON.stringify(registrationBody('Anna', 'anna@example.org')).replace('"name":"Anna"', '"name":"Anna","n\\u0061me":"Bert"');
     assertError(await register(Buffer.from(escaped)), 400, 'duplicate_key');
-    assert.equal(await usersCount(), 0);
+    assert.equal(await usersCount(), initialUsers);
   });
 
   it('refuses compressed bodies and charsets other than UTF-8 with 415', async () => {
@@ -134,7 +139,7 @@ describe('hardening/request bodies', function () {
     assertError(answer, 415, 'unsupported_encoding');
     assertError(await register(body, [['Content-Type', 'application/json; charset=latin1']]), 415, 'unsupported_charset');
     assertError(await register(body, [['Content-Type', 'text/plain']]), 415, 'unsupported_media_type');
-    assert.equal(await usersCount(), 0);
+    assert.equal(await usersCount(), initialUsers);
   });
 
   it('accepts UTF-8 with and without a charset, and a byte order mark', async () => {
@@ -145,7 +150,7 @@ describe('hardening/request bodies', function () {
 
   it('answers CR or LF inside a header value in the envelope, not with a bare 400', async () => {
     for (const value of ['a\r\nb', 'a\nb', 'a\rb', 'a\u0000b']) {
-      const exchange = await sendRaw(server.port, buildRawRequest({ method: 'GET', target: '/', headers: [['X-Request-Id', value]] }));
+      const exchange = await sendRaw(port, buildRawRequest({ method: 'GET', target: '/', headers: [['X-Request-Id', value]] }));
       const answer = exchange.answers[0] as RawAnswer;
       assert.equal(answer.status, 400, JSON.stringify(value));
       assert.equal(envelopeProblem(JSON.parse(answer.body.toString())), undefined);

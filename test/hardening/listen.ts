@@ -1,7 +1,6 @@
 // Serves a test app on a real port with the server settings of src/server.ts, WebSockets included, for raw sockets, live notifications and timing.
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { answerClientError } from '../../src/rest/error-handler.ts';
+import { createHttpServer } from '../../src/http-server.ts';
 import type { TestApp } from '../support/test-app.ts';
 
 export interface Listening {
@@ -12,20 +11,9 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** The same options and clientError listener as src/server.ts, so that raw requests meet what production has. */
+/** The same server as src/server.ts makes, so that raw requests meet what production has. */
 export async function listenOn(t: TestApp): Promise<Listening> {
-  const requestTimeout = t.app.services.config.requestTimeoutSeconds * 1000;
-  const server = http.createServer(
-    {
-      requestTimeout,
-      headersTimeout: Math.min(20_000, requestTimeout),
-      connectionsCheckingInterval: Math.min(1_000, requestTimeout / 2),
-      keepAliveTimeout: 5_000,
-    },
-    t.app.express,
-  );
-  server.timeout = requestTimeout;
-  server.on('clientError', answerClientError);
+  const server = createHttpServer(t.app.services.config.requestTimeoutSeconds, t.app.express);
   t.app.acceptWebSockets(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
