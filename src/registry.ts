@@ -125,7 +125,7 @@ function indexById<T extends { id: string }>(items: readonly T[], what: string, 
   return byId;
 }
 
-const knownRoles: ReadonlySet<Role> = new Set<Role>([...assignableRoles, 'everyone', 'authenticated', 'self']);
+const knownRoles: ReadonlySet<Role> = new Set<Role>([...assignableRoles, 'everyone', 'authenticated', 'self', 'service']);
 
 /** Every client-settable field needs a validator and every validated property a field definition. */
 function checkFields(sheet: Sheet, sheets: ReadonlyMap<string, Sheet>): string[] {

@@ -30,6 +30,7 @@ interface LocalRole {
 
 function rolesBefore(principal: Principal): Set<Role> {
   const roles = new Set<Role>(['everyone']);
+  if (principal.service !== undefined) roles.add('service');
   if (principal.userPath === undefined) return roles;
   roles.add('authenticated');
   for (const role of principal.globalRoles) roles.add(role as Role);

@@ -8,7 +8,8 @@ import type { Registry } from '../registry.ts';
 import { ScanBudget, ScanLimitError, type ChildCounts, type ChildQuery, type ResourceRecord, type Storage } from '../storage/storage.ts';
 import { parentPath, type PathCodec } from '../tree/path.ts';
 import { computeFields } from './computed.ts';
-import type { PoolQuery } from './pool-query.ts';
+import type { ResourceService } from '../model/resources.ts';
+import type { PoolLookup, PoolQuery } from './pool-query.ts';
 import { serializeResource, typeOf, type PoolListing, type ResourceBody } from './serialize.ts';
 
 /** Elements serialized between two turns of the event loop. */
@@ -46,6 +47,8 @@ export async function listPool(options: {
   registry: Registry;
   codec: PathCodec;
   scanLimits: Config['queryScanLimit'];
+  /** The resource holding a unique list item now, with the item: what lookups ask. */
+  findItemOwner: ResourceService['findByItem'];
 }): Promise<PoolListing> {
   const { access, pool, query, storage, registry, codec } = options;
   const below = createAccessBelow(storage, registry, access);
@@ -81,7 +84,7 @@ export async function listPool(options: {
     childQuery.isListable = (record) => below.known(record.path) !== undefined && below.known(record.path) !== null;
   }
 
-  const { found, count } = await listAndCount(query, childQuery, counts, storage);
+  const { found, count } = query.lookup ? await lookUp(query.lookup, access, pool, registry, options.findItemOwner) : await listAndCount(query, childQuery, counts, storage);
 
   let elements: PoolListing['elements'] = [];
   if (query.elements === 'paths') {
@@ -108,6 +111,29 @@ export async function listPool(options: {
       ? { aggregateby: { [aggregateBy.as]: await answerOverBudget(query, 'aggregate', () => storage.aggregateMatches(childQuery, aggregateBy.key)) } }
       : {}),
   };
+}
+
+/**
+ * The one child holding the item looked for, if the caller may see it and that item there: a private
+ * item (an alias that is not public) finds its holder only for those who may read it, so a lookup
+ * tells nobody more than reading the resource would.
+ */
+async function lookUp(
+  lookup: PoolLookup,
+  access: Access,
+  pool: ResourceRecord,
+  registry: Registry,
+  findItemOwner: ResourceService['findByItem'],
+): Promise<{ found: ResourceRecord[]; count: number }> {
+  const held = await findItemOwner(lookup.field.unique?.scope ?? '', lookup.item);
+  if (!held || parentPath(held.record.path) !== pool.path) return { found: [], count: 0 };
+  const seen = enter(access.principal, access, held.record, typeOf(registry.resourceTypes, held.record)).access;
+  const { field, sheet } = lookup;
+  const isReadable =
+    seen !== undefined &&
+    can(seen.roles, { kind: 'read-sheet', sheet }) &&
+    (field.privateItems === undefined || held.item[field.privateItems.flag] === true || can(seen.roles, { kind: 'read-private-items', field }));
+  return isReadable ? { found: [held.record], count: 1 } : { found: [], count: 0 };
 }
 
 /**
