@@ -37,6 +37,26 @@ export async function rebindSession(db: Db, put: PutDocument, userPath: string, 
   }
 }
 
+export async function readSessionState(db: Db, userPath: string, id: string): Promise<{ state: unknown } | undefined> {
+  const doc = await getDoc(db, sessionKey(userPath, id));
+  return doc && doc.kind === 'session' ? { state: doc.state ?? null } : undefined;
+}
+
+export async function writeSessionState(db: Db, put: PutDocument, userPath: string, id: string, state: unknown): Promise<boolean> {
+  for (;;) {
+    const doc = await getDoc(db, sessionKey(userPath, id));
+    if (!doc || doc.kind !== 'session') return false;
+    const { state: _old, ...rest } = doc;
+    try {
+      await put(state === null ? rest : { ...rest, state });
+      return true;
+    } catch (error) {
+      // A touch in between: read again, since this change must not be lost; a deletion ends the loop above.
+      if (!isStatus(error, 409)) throw error;
+    }
+  }
+}
+
 export async function deleteSession(db: Db, userPath: string, id: string): Promise<boolean> {
   const doc = await getDoc(db, sessionKey(userPath, id));
   if (!doc) return false;
