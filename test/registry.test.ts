@@ -73,6 +73,7 @@ describe('registry', () => {
       ],
       'adhocracy_core.resources.principal.IUser': [
         'adhocracy_core.sheets.acl.IAcl',
+        'adhocracy_ts.sheets.principal.IAliases',
         'adhocracy_core.sheets.local_roles.ILocalRoles',
         'adhocracy_core.sheets.metadata.IMetadata',
         'adhocracy_core.sheets.principal.IPasswordAuthentication',
