@@ -48,8 +48,11 @@ for (const store of stores) {
       for (let index = 0; index < users; index += 1) people.push(await registerAndLogIn(t.http, `racer ${index}`, `racer${index}@example.org`));
     });
     after(async () => {
-      await t?.close();
-      await cleanUp?.();
+      try {
+        await t?.close();
+      } finally {
+        await cleanUp?.();
+      }
     });
 
     const put = (user: { path: string; token: string }, handles: string[]) =>

@@ -105,8 +105,11 @@ for (const store of stores) {
       t = await startTestApp(prepared.options);
     });
     after(async () => {
-      await t?.close();
-      await cleanUp?.();
+      try {
+        await t?.close();
+      } finally {
+        await cleanUp?.();
+      }
     });
 
     it(`leaves no state behind a session that logged out while its state was written, through ${store.rounds} rounds`, async () => {
