@@ -68,6 +68,10 @@ export function createRegistry(options: {
       if (field.indexed && field.containertype === 'list') problems.push(`${sheet.id}.${fieldName}: only single values can be indexed`);
       if (field.indexName !== undefined) problems.push(...checkIndexName(`${sheet.id}.${fieldName}`, field, indexNameOwners, queryParameters));
       if (!field.unique) continue;
+      const lookup = field.unique.lookup?.parameter;
+      if (lookup !== undefined && (queryParameters.has(lookup) || indexNameOwners.has(lookup) || !field.unique.itemKey)) {
+        problems.push(`${sheet.id}.${fieldName}: the lookup parameter ${lookup} needs itemKey and must be neither a query parameter nor an index name`);
+      }
       const owner = uniqueScopes.get(field.unique.scope);
       if (owner) problems.push(`${sheet.id}.${fieldName}: unique scope ${field.unique.scope} is already used by ${owner}`);
       uniqueScopes.set(field.unique.scope, `${sheet.id}.${fieldName}`);

@@ -3,6 +3,7 @@ export {
   IsBoolean,
   IsDefined,
   IsEmail,
+  isEmail,
   IsIn,
   IsInt,
   IsOptional,
@@ -54,7 +55,9 @@ export type ValueType =
   | 'adhocracy_core.schema.Role'
   | 'adhocracy_core.schema.SingleLine'
   | 'adhocracy_core.schema.Text'
-  | 'adhocracy_core.schema.TimeZoneName';
+  | 'adhocracy_core.schema.TimeZoneName'
+  | 'adhocracy_ts.schema.Alias'
+  | 'adhocracy_ts.schema.AliasMap';
 
 /**
  * How a unique field's values are compared: the registry keeps one claim per normalized value and scope.
@@ -89,6 +92,8 @@ export interface FieldDefinition {
   needsCurrentPassword?: boolean;
   /** Lower-cased before validation and storage. */
   lowercase?: boolean;
+  /** Brings a valid value to the form it is stored in (after validation, before storage). */
+  canonical?: (value: unknown) => unknown;
   /**
    * A change takes effect only once confirmed through a link mailed to the new value (an email address):
    * until then the new value is held for the resource, and the old one stays (src/model/pending-changes.ts).
@@ -101,12 +106,18 @@ export interface FieldDefinition {
    * `creator`), which wins where two sheets have a field of the same name.
    */
   indexName?: string;
+  /** Values are unique among all resources with this sheet: see UniqueDefinition. */
+  unique?: UniqueDefinition;
   /**
-   * Values are unique among all resources with this sheet, compared after this normalization. `with`
-   * names another field of the sheet whose value is part of what must be unique (one rate per subject
-   * and object); `heldBy: 'item'` makes the item hold it, so that its next versions keep it.
+   * For a list of objects: the items whose member `flag` is not `true` are private, read only by
+   * `readBy`; every other reader of the sheet gets the list without them.
    */
-  unique?: { scope: string; normalize: UniqueNormalization; description: string; with?: string; heldBy?: 'item' };
+  privateItems?: { flag: string; readBy: readonly Role[] };
+  /**
+   * For a list of objects: the server sets each item's `member` to the time it was added, and keeps it
+   * while an item of the same `keyOf` stays in the list; clients never send it.
+   */
+  stampItems?: { member: string; keyOf: (item: Record<string, unknown>) => string };
   /** A reference that must name the caller itself (the subject of a rate). */
   mustBeCaller?: boolean;
   /**
@@ -122,13 +133,43 @@ export interface FieldDefinition {
 
 /**
  * A field whose value is worked out when it is read: the resources that refer to this one by a field
- * (`<sheet id>:<field>`), how many items do, or the nearest service pool of a name above this resource
- * (where comments or rates about it are posted).
+ * (`<sheet id>:<field>`), how many items do, the nearest service pool of a name above this resource
+ * (where comments or rates about it are posted), or, from a list of objects in the same sheet, the
+ * newest (by `time`) `value` of each `by` among the items whose `flag` is `true`.
  */
 export type ComputedField =
   | { kind: 'backreferences'; key: string }
   | { kind: 'backreference-count'; key: string }
-  | { kind: 'post-pool'; service: string };
+  | { kind: 'post-pool'; service: string }
+  | { kind: 'latest-items'; from: string; flag: string; by: string; value: string; time: string };
+
+/**
+ * Values are unique among all resources with this sheet, compared after `normalize`. `with` names
+ * another field of the sheet whose value is part of what must be unique (one rate per subject and
+ * object); `heldBy: 'item'` makes the item hold it, so that its next versions keep it.
+ */
+export interface UniqueDefinition {
+  scope: string;
+  normalize: UniqueNormalization;
+  description: string;
+  with?: string;
+  heldBy?: 'item';
+  /**
+   * For a list: each item is a value of its own, compared by the key this gives it (the sheet's own
+   * normalization); undefined for an item that holds none. The field's error then names the item.
+   */
+  itemKey?: (item: unknown) => string | undefined;
+  /**
+   * Never given back: once a resource held a value, nobody else may ever take it, even after it was
+   * removed from the resource or the resource deleted.
+   */
+  reserved?: boolean;
+  /**
+   * A query parameter of the pools holding such resources that finds the one holding a value:
+   * `parse` reads the parameter's text into an item (for itemKey), or says what is wrong with it.
+   */
+  lookup?: { parameter: string; parse: (text: string) => { item: unknown } | { error: string } };
+}
 
 /** IMetadata: who made and changed a resource and when, and whether it is hidden or deleted. */
 export const metadataSheetId = 'adhocracy_core.sheets.metadata.IMetadata';

@@ -73,6 +73,7 @@ describe('registry', () => {
       ],
       'adhocracy_core.resources.principal.IUser': [
         'adhocracy_core.sheets.acl.IAcl',
+        'adhocracy_ts.sheets.principal.IAliases',
         'adhocracy_core.sheets.local_roles.ILocalRoles',
         'adhocracy_core.sheets.metadata.IMetadata',
         'adhocracy_core.sheets.principal.IPasswordAuthentication',
@@ -191,6 +192,24 @@ describe('registry', () => {
     const withParameters = () =>
       createRegistry({ sheets: [named('sort')], resourceTypes: builtinResourceTypes, reservedNames: [], queryParameters: ['sort'] });
     assert.throws(withParameters, /index name sort is a query parameter/);
+  });
+
+  it('refuses a lookup parameter that is a query parameter, or on a field without item keys', () => {
+    const lookup = (parameter: string, itemKey?: (item: unknown) => string | undefined) =>
+      textSheet({
+        fields: {
+          text: {
+            valuetype: 'adhocracy_core.schema.Text',
+            unique: { scope: 'example', normalize: 'exact', description: 'taken', ...(itemKey ? { itemKey } : {}), lookup: { parameter, parse: (text) => ({ item: text }) } },
+          },
+        },
+      });
+    const withParameters = (sheet: ReturnType<typeof textSheet>) => () =>
+      createRegistry({ sheets: [sheet], resourceTypes: builtinResourceTypes, reservedNames: [], queryParameters: ['sort'] });
+    const problem = /example\.sheets\.IText\.text: the lookup parameter \w+ needs itemKey and must be neither a query parameter nor an index name/;
+    assert.throws(withParameters(lookup('sort', String)), problem);
+    assert.throws(withParameters(lookup('text')), problem);
+    assert.doesNotThrow(withParameters(lookup('text', String)));
   });
 
   it('derives sheet file names from sheet ids', () => {

@@ -8,10 +8,11 @@ import { can } from './permissions.ts';
 /**
  * What a route needs on its context, beyond seeing it (which every route needs): `view` nothing more,
  * `create` some type it may create there, `edit` some field it may change, `delete` the type's or the
- * resource's delete permission, `manage-sessions` being the user or an admin, `service` being a service
- * (X-Service-Key): the views other backends call.
+ * resource's delete permission, `manage-sessions` being the user or an admin, `session-state` too
+ * (and never a service: what a session keeps is its user's alone, and its admins'), `service` being a
+ * service (X-Service-Key): the views other backends call.
  */
-export type Permission = 'view' | 'create' | 'edit' | 'delete' | 'manage-sessions' | 'service';
+export type Permission = 'view' | 'create' | 'edit' | 'delete' | 'manage-sessions' | 'session-state' | 'service';
 
 /** The types the caller may create in this pool, each with the sheets it may set on creation. */
 export function creatableTypes(registry: Registry, access: Access, pool: ResourceType): { type: ResourceType; sheets: Sheet[] }[] {
@@ -49,6 +50,7 @@ export function isAllowed(permission: Permission, access: Access, type: Resource
     case 'delete':
       return can(access.roles, { kind: 'delete', type, lineage: access.lineage });
     case 'manage-sessions':
+    case 'session-state':
       return access.roles.has('self') || access.roles.has('admin');
     case 'service':
       return access.roles.has('service');
@@ -62,4 +64,5 @@ export const refusals: Record<Permission, string> = {
   delete: 'You may not delete this resource',
   'manage-sessions': "You may not see or end this user's sessions",
   service: 'Only a service may do this: send its key in X-Service-Key',
+  'session-state': "You may not read or write this user's session state",
 };

@@ -16,7 +16,10 @@ export const aclSheet = 'adhocracy_core.sheets.acl.IAcl';
 export interface Principal {
   userPath?: string;
   sessionId?: string;
-  /** The name of the service acting; never set together with userPath. */
+  /**
+   * The name of the backend this request acts as: it then holds the `service` role everywhere, which
+   * reads what sheets and private list items grant to `service`. Set only by service authentication.
+   */
   service?: string;
   /** Roles from the user's IPermissions and from its groups' IGroup sheets. */
   globalRoles: ReadonlySet<string>;
@@ -39,7 +42,8 @@ export type Action =
   | { kind: 'read-sheet'; sheet: Sheet }
   | ({ kind: 'create-sheet'; sheet: Sheet } & TypeAction)
   | { kind: 'edit-sheet'; sheet: Sheet }
-  | { kind: 'edit-field'; sheet: Sheet; field: FieldDefinition };
+  | { kind: 'edit-field'; sheet: Sheet; field: FieldDefinition }
+  | { kind: 'read-private-items'; field: FieldDefinition };
 
 /** The one question every view asks, GET, OPTIONS, POST, PUT and DELETE alike: may these roles do this? */
 export function can(roles: ReadonlySet<Role>, action: Action): boolean {
@@ -56,6 +60,8 @@ export function can(roles: ReadonlySet<Role>, action: Action): boolean {
       return holdsAny(roles, action.sheet.permissions.edit);
     case 'edit-field':
       return holdsAny(roles, action.field.editBy ?? action.sheet.permissions.edit);
+    case 'read-private-items':
+      return holdsAny(roles, action.field.privateItems?.readBy ?? []);
   }
 }
 

@@ -73,6 +73,10 @@ export interface Sessions {
   list(userPath: string): Promise<SessionView[]>;
   /** One live session, as it stands after the request that asks (which used it). */
   describe(userPath: string, sessionId: string): Promise<SessionView | undefined>;
+  /** A live session's own document (null when none was written); undefined when there is no such live session. */
+  readState(userPath: string, sessionId: string): Promise<{ state: unknown } | undefined>;
+  /** Writes a live session's document (null removes it); false when there is no such live session. */
+  writeState(userPath: string, sessionId: string, state: unknown): Promise<boolean>;
   /** Ends one session; false if there was none. */
   revoke(userPath: string, sessionId: string): Promise<boolean>;
   /** Ends every session of a user except one (the caller's own, after a password change). */
@@ -243,6 +247,17 @@ export function createSessions(options: {
       const now = clock.now();
       const entry = await lookup(userPath, sessionId, now);
       return entry && isAlive(entry.record, now) ? viewOf(entry.record) : undefined;
+    },
+
+    // A session that expired but is not swept yet is as gone as a swept one, its document too.
+    async readState(userPath, sessionId) {
+      const entry = await lookup(userPath, sessionId, clock.now());
+      return entry && isAlive(entry.record, clock.now()) ? storage.readSessionState(userPath, sessionId) : undefined;
+    },
+
+    async writeState(userPath, sessionId, state) {
+      const entry = await lookup(userPath, sessionId, clock.now());
+      return entry !== undefined && isAlive(entry.record, clock.now()) && storage.writeSessionState(userPath, sessionId, state);
     },
 
     async revoke(userPath, sessionId) {

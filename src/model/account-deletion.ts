@@ -43,14 +43,20 @@ export function createAccountDeletion(deps: {
 
   /** What everybody may read stays (metadata, the public name); everything else is private and goes. */
   const isPublic = (sheet: Sheet) => sheet.permissions.read.includes('everyone') && sheet.computedFrom === undefined;
+  /** Unique single values (names, emails); a list's items (aliases) are reserved for ever and need no hold. */
   const uniqueFieldsOf = (sheets: readonly Sheet[]) =>
-    sheets.flatMap((sheet) => Object.entries(sheet.fields).flatMap(([fieldName, field]) => (field.unique ? [{ sheetId: sheet.id, fieldName }] : [])));
+    sheets.flatMap((sheet) => Object.entries(sheet.fields).flatMap(([fieldName, field]) => (field.unique && !field.unique.itemKey ? [{ sheetId: sheet.id, fieldName }] : [])));
 
   function erased(user: ResourceRecord, type: ResourceType, principal: Principal): ResourceRecord {
     const data: SheetData = {};
     for (const sheet of registry.sheetsOf(type.id).filter(isPublic)) {
       const stored = user.data[sheet.id];
-      if (stored) data[sheet.id] = { ...stored };
+      if (!stored) continue;
+      data[sheet.id] = { ...stored };
+      // A list with private items (aliases) is the account's own: it goes whole, public items too.
+      for (const [fieldName, field] of Object.entries(sheet.fields)) {
+        if (field.privateItems && Object.hasOwn(stored, fieldName)) (data[sheet.id] as Record<string, unknown>)[fieldName] = [];
+      }
     }
     for (const { sheetId, fieldName } of uniqueFieldsOf(registry.sheetsOf(type.id).filter(isPublic))) {
       if (data[sheetId]?.[fieldName] !== undefined) (data[sheetId] as Record<string, unknown>)[fieldName] = deletedAccountName;

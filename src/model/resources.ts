@@ -12,6 +12,7 @@ import { AlreadyExistsError, RevisionConflictError, type ResourceRecord, type Sh
 import { childPath, counterName, parentPath, type PathCodec } from '../tree/path.ts';
 import { withDerivedFields } from './derived.ts';
 import { toJournal } from './journal.ts';
+import { withItemStamps } from './item-stamps.ts';
 import { createReferenceResolver } from './references.ts';
 import type { MailLanguage } from '../mail/templates.ts';
 import type { PendingChanges } from './pending-changes.ts';
@@ -75,6 +76,8 @@ export interface ResourceService {
   updatedBy(staging: Staging): Promise<UpdatedResources>;
   /** The resource holding a unique value (a user by name or email), if any. */
   findByUnique(scope: string, value: string): Promise<ResourceRecord | undefined>;
+  /** See UniqueValues.findItemOwner. */
+  findByItem: UniqueValues['findItemOwner'];
   /** Removes a resource and everything below it for good, with their unique values and sessions. */
   remove(resource: ResourceRecord): Promise<Written>;
   /** Swaps a password hash for one with stronger parameters, unless the password changed meanwhile. */
@@ -127,7 +130,7 @@ export function createResourceService(deps: {
         ...(hidden ? { hidden: true } : {}),
       });
     }
-    return withDerivedFields(registry, { path, contentType: type.id, data: stored });
+    return withDerivedFields(registry, { path, contentType: type.id, data: withItemStamps(registry, type.id, undefined, stored, now) });
   }
 
   const versions = createVersions({ registry, storage, unique, newRecord });
@@ -267,6 +270,7 @@ export function createResourceService(deps: {
     begin,
     updatedBy,
     findByUnique: (scope, value) => unique.findOwner(scope, value),
+    findByItem: (scope, item) => unique.findItemOwner(scope, item),
     migrateUniqueClaims: () => unique.migrateClaims(),
 
     async remove(resource) {
@@ -335,7 +339,8 @@ export function createResourceService(deps: {
         for (const change of held) st.hold(await pending.holdChange({ record: current, ...change }));
         // Only fields confirmed by mail changed: they wait for their link, and nothing is written now.
         if (Object.keys(checked).length === 0) return { before: current, next: current };
-        const next = withDerivedFields(registry, mergeChanges(current, checked, principal, st.now));
+        const merged = mergeChanges(current, checked, principal, st.now);
+        const next = withDerivedFields(registry, { ...merged, data: withItemStamps(registry, type.id, current.data, merged.data, st.now) });
         // Claimed after reading what it replaces: see UniqueValues.prepare.
         st.hold(await unique.prepare(type, current, next.data, resource.path));
         st.replace(next);

@@ -115,6 +115,7 @@ async function validateSheet(
   }
   for (const [fieldName, value] of Object.entries(values)) {
     const field = sheet.fields[fieldName];
+    if (field?.canonical) values[fieldName] = field.canonical(value);
     const problem = field && isPasswordField(field) ? checkPasswordPolicy(String(value), passwordPolicy) : undefined;
     if (problem) {
       errors.add(bodyError(`data.${sheet.id}.${fieldName}`, `${fieldName} ${problem}`, 'invalid_value'));

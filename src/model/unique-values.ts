@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts';
 import { ErrorCollector } from '../errors.ts';
 import type { Registry } from '../registry.ts';
 import type { ResourceType } from '../resource-type.ts';
-import type { UniqueNormalization } from '../sheet.ts';
+import type { UniqueDefinition, UniqueNormalization } from '../sheet.ts';
 import { AlreadyExistsError, type ResourceRecord, type SheetData, type Storage, type UniqueClaim } from '../storage/storage.ts';
 import { parentPath } from '../tree/path.ts';
 
@@ -39,17 +39,20 @@ function skeletonOf(value: string): string {
   return replaceConfusables(value.normalize('NFD').replace(/\p{Default_Ignorable_Code_Point}/gu, '')).normalize('NFD');
 }
 
-interface UniqueField {
+/** A unique field with where it is: its sheet and name (see UniqueDefinition for the rest). */
+interface UniqueField extends UniqueDefinition {
   sheetId: string;
   fieldName: string;
-  scope: string;
-  normalize: UniqueNormalization;
-  description: string;
-  /** Another field of the sheet whose value is part of the key. */
-  with?: string;
-  /** The item holds the claim, not the version: its next versions keep it. */
-  heldBy?: 'item';
 }
+
+/** A unique value a resource holds: its key, and the name an error about it gives. */
+interface HeldKey {
+  key: string;
+  name: string;
+}
+
+/** A claim of a reserved value is made for ever: held until this time, it is never taken over. */
+const heldForever = Number.MAX_SAFE_INTEGER;
 
 /** The claims made for one write, and what to do with them once it is known how the write went. */
 export interface PreparedClaims {
@@ -80,6 +83,11 @@ export interface UniqueValues {
   releaseHold(field: { sheetId: string; fieldName: string }, value: string, owner: string): Promise<void>;
   /** The resource holding a unique value, if any. */
   findOwner(scope: string, value: string): Promise<ResourceRecord | undefined>;
+  /**
+   * The resource whose list field of this scope holds an item with the key of `item` now (not one it
+   * held once), with that item as stored.
+   */
+  findItemOwner(scope: string, item: unknown): Promise<{ record: ResourceRecord; item: Record<string, unknown> } | undefined>;
   /**
    * Claims under today's keys what stores written by earlier versions claimed under others (user names
    * were compared without their confusable skeleton); answers how many it moved and which could not be,
@@ -118,10 +126,26 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
 
   const valueOf = (data: SheetData, field: UniqueField): string | undefined => {
     const value = data[field.sheetId]?.[field.fieldName];
-    if (typeof value !== 'string') return undefined;
+    if (typeof value !== 'string' || field.itemKey) return undefined;
     if (field.with === undefined) return normalizeUnique(value, field.normalize);
     const other = data[field.sheetId]?.[field.with];
     return typeof other === 'string' ? `${normalizeUnique(other, field.normalize)}|${normalizeUnique(value, field.normalize)}` : undefined;
+  };
+
+  /** Every value the data holds in this field: one, or for a list each item's. */
+  const keysOf = (data: SheetData, field: UniqueField): HeldKey[] => {
+    const name = `data.${field.sheetId}.${field.fieldName}`;
+    const { itemKey } = field;
+    if (!itemKey) {
+      const key = valueOf(data, field);
+      return key === undefined ? [] : [{ key, name }];
+    }
+    const list = data[field.sheetId]?.[field.fieldName];
+    if (!Array.isArray(list)) return [];
+    return list.flatMap((item: unknown, index) => {
+      const key = itemKey(item);
+      return key === undefined ? [] : [{ key, name: `${name}.${index}` }];
+    });
   };
 
   const ownerOf = (field: UniqueField, path: string) => (field.heldBy === 'item' ? (parentPath(path) ?? path) : path);
@@ -136,7 +160,7 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
 
   async function isHeldByOwner(claim: Pick<UniqueClaim, 'owner' | 'key'>, field: UniqueField): Promise<boolean> {
     const data = await heldData(field, claim.owner);
-    return data !== undefined && valueOf(data, field) === claim.key;
+    return data !== undefined && keysOf(data, field).some(({ key }) => key === claim.key);
   }
 
   /**
@@ -144,11 +168,16 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
    * With `heldUntil`, the claim holds until then although the owner's record does not hold the value.
    */
   async function claim(field: UniqueField, key: string, owner: string, heldUntil?: number): Promise<UniqueClaim | 'taken'> {
+    return (await claimOrRefresh(field, key, owner, heldUntil)).claim ?? 'taken';
+  }
+
+  /** As claim, and whether the claim is new to `owner` (made or taken over) rather than refreshed. */
+  async function claimOrRefresh(field: UniqueField, key: string, owner: string, heldUntil?: number): Promise<{ claim?: UniqueClaim; fresh: boolean }> {
     for (let attempt = 1; attempt <= maxClaimAttempts; attempt += 1) {
       const next: UniqueClaim = { scope: field.scope, key, owner, claimedAt: clock.now(), ...(heldUntil === undefined ? {} : { heldUntil }) };
       let existing: UniqueClaim | undefined;
       try {
-        return await storage.claimUnique(next);
+        return { claim: await storage.claimUnique(next), fresh: true };
       } catch (error) {
         if (!(error instanceof AlreadyExistsError)) throw error;
         existing = error.existing;
@@ -158,15 +187,15 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
       if (existing.owner !== owner) {
         const stale = clock.now() - existing.claimedAt > staleClaimMilliseconds;
         const held = existing.heldUntil !== undefined && existing.heldUntil > clock.now();
-        if (!stale || held || (await isHeldByOwner(existing, field))) return 'taken';
+        if (!stale || held || (await isHeldByOwner(existing, field))) return { fresh: false };
       }
       try {
-        return await storage.replaceUniqueClaim(existing, next);
+        return { claim: await storage.replaceUniqueClaim(existing, next), fresh: existing.owner !== owner };
       } catch (error) {
         if (!(error instanceof AlreadyExistsError)) throw error;
       }
     }
-    return 'taken';
+    return { fresh: false };
   }
 
   async function releaseUnlessHeld(field: UniqueField, made: UniqueClaim): Promise<void> {
@@ -182,18 +211,23 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
       const abandoned = () => Promise.all(made.map(({ field, claim: ours }) => releaseUnlessHeld(field, ours))).then(() => undefined);
       try {
         for (const field of fieldsByType.get(type.id) ?? []) {
-          const key = valueOf(next, field);
-          const old = current ? valueOf(current.data, field) : undefined;
+          const keys = keysOf(next, field);
+          const olds = new Set(current ? keysOf(current.data, field).map(({ key }) => key) : []);
           const owner = ownerOf(field, path);
-          if (key !== undefined && key !== old) {
-            const outcome = await claim(field, key, owner);
-            if (outcome === 'taken') {
-              errors.add({ location: 'body', name: `data.${field.sheetId}.${field.fieldName}`, description: field.description, code: 'not_unique' });
-            } else {
-              made.push({ field, claim: outcome });
+          for (const { key, name } of keys) {
+            if (olds.has(key)) continue;
+            const outcome = await claimOrRefresh(field, key, owner, field.reserved ? heldForever : undefined);
+            if (!outcome.claim) {
+              errors.add({ location: 'body', name, description: field.description, code: 'not_unique' });
+            } else if (outcome.fresh || !field.reserved) {
+              // A reserved value that was the owner's already stays its own, whatever becomes of this write.
+              made.push({ field, claim: outcome.claim });
             }
           }
-          if (old !== undefined && old !== key) {
+          if (field.reserved) continue;
+          const kept = new Set(keys.map(({ key }) => key));
+          for (const old of olds) {
+            if (kept.has(old)) continue;
             // Read before the write: if it is refreshed after this, by a writer that puts the value back, it stays.
             const held = await storage.readUniqueClaim(field.scope, old);
             if (held?.owner === owner) replaced.push(held);
@@ -217,8 +251,8 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
 
     async releaseAll(type, removed) {
       for (const field of fieldsByType.get(type.id) ?? []) {
-        const value = valueOf(removed.data, field);
-        if (value !== undefined) await storage.releaseUnique({ scope: field.scope, key: value, owner: ownerOf(field, removed.path) });
+        if (field.reserved) continue;
+        for (const { key } of keysOf(removed.data, field)) await storage.releaseUnique({ scope: field.scope, key, owner: ownerOf(field, removed.path) });
       }
     },
 
@@ -249,6 +283,17 @@ export function createUniqueValues(deps: { storage: Storage; registry: Registry;
       if (!old) return undefined;
       const owner = await storage.readResource(old.owner);
       return owner && valueOf(owner.data, field) === key ? owner : undefined;
+    },
+
+    async findItemOwner(scope, item) {
+      const field = fieldsByScope.get(scope);
+      const key = field?.itemKey?.(item);
+      if (!field || key === undefined) return undefined;
+      const found = await storage.readUniqueClaim(scope, key);
+      const owner = found ? await storage.readResource(found.owner) : undefined;
+      const list = owner?.data[field.sheetId]?.[field.fieldName];
+      const held = Array.isArray(list) ? (list as Record<string, unknown>[]).find((candidate) => field.itemKey?.(candidate) === key) : undefined;
+      return owner && held ? { record: owner, item: held } : undefined;
     },
 
     async migrateClaims() {

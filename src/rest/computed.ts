@@ -1,6 +1,6 @@
 // Values worked out when a resource is read: an item's versions, backreferences, how many items refer to it, where to post about it.
 import type { Registry } from '../registry.ts';
-import type { Sheet } from '../sheet.ts';
+import type { ComputedField, Sheet } from '../sheet.ts';
 import type { ResourceRecord, SheetData, Storage } from '../storage/storage.ts';
 import { childPath, parentPath } from '../tree/path.ts';
 
@@ -41,10 +41,27 @@ export async function computeFields(options: {
       const values = (computed[sheet.id] ??= {});
       if (how.kind === 'backreferences') values[fieldName] = await referring(how.key);
       else if (how.kind === 'backreference-count') values[fieldName] = new Set((await referring(how.key)).map((source) => parentPath(source))).size;
+      else if (how.kind === 'latest-items') values[fieldName] = latestOf(record.data[sheet.id]?.[how.from], how);
       else values[fieldName] = postPoolOf(lineage, how.service, registry) ?? null;
     }
   }
   return computed;
+}
+
+/**
+ * Of the items whose flag is true, the value of the newest of each kind (`by`); of two equally new,
+ * the later in the list. Only flagged items are read, so it shows nothing the flag keeps private.
+ */
+function latestOf(list: unknown, how: Extract<ComputedField, { kind: 'latest-items' }>): Record<string, unknown> {
+  const newest = new Map<string, { time: string; value: unknown }>();
+  for (const item of Array.isArray(list) ? (list as Record<string, unknown>[]) : []) {
+    const kind = item[how.by];
+    if (item[how.flag] !== true || typeof kind !== 'string') continue;
+    const time = String(item[how.time] ?? '');
+    const seen = newest.get(kind);
+    if (!seen || seen.time <= time) newest.set(kind, { time, value: item[how.value] });
+  }
+  return Object.fromEntries([...newest].sort(([a], [b]) => (a < b ? -1 : 1)).map(([kind, { value }]) => [kind, value]));
 }
 
 /** The nearest resource above (or this one) whose type makes a pool of this name, and that pool. */

@@ -44,7 +44,10 @@ export async function routeRequest(input: RouteInput, routes: readonly Route[], 
   if (reach.blocked) refuseUnseen(reach.blocked, codec);
   const access = reach.access;
   const type = typeOfRecord(traversal.context);
-  const here = routes.filter((route) => route.view === traversal.view && (route.on === undefined || route.on === type.id));
+  const ofView = routes.filter((route) => route.view === traversal.view && (route.on === undefined || route.on === type.id));
+  const [, subview, ...deeper] = traversal.subpath;
+  const isSubview = subview !== undefined && deeper.length === 0 && ofView.some((route) => route.subview === subview);
+  const here = ofView.filter((route) => route.subview === (isSubview ? subview : undefined));
   if (here.length === 0) throw notFound('path');
   const method = input.method === 'HEAD' ? 'GET' : input.method;
   const route = here.find((candidate) => candidate.method === method);

@@ -10,7 +10,8 @@ import { compareValues, matchesIndexFilter } from '../storage/index-values.ts';
 import { ScanBudget, ScanLimitError, type ChildCounts, type ChildQuery, type ResourceRecord, type Storage } from '../storage/storage.ts';
 import { parentPath, type PathCodec } from '../tree/path.ts';
 import { computeFields } from './computed.ts';
-import { ratesIndex, usesRates, type PoolQuery } from './pool-query.ts';
+import type { ResourceService } from '../model/resources.ts';
+import { ratesIndex, usesRates, type PoolLookup, type PoolQuery } from './pool-query.ts';
 import { serializeResource, typeOf, type PoolListing, type ResourceBody } from './serialize.ts';
 
 /** Elements serialized between two turns of the event loop. */
@@ -48,6 +49,8 @@ export async function listPool(options: {
   registry: Registry;
   codec: PathCodec;
   scanLimits: Config['queryScanLimit'];
+  /** The resource holding a unique list item now, with the item: what lookups ask. */
+  findItemOwner: ResourceService['findByItem'];
 }): Promise<PoolListing> {
   const { access, pool, query, storage, registry, codec } = options;
   const below = createAccessBelow(storage, registry, access);
@@ -84,7 +87,7 @@ export async function listPool(options: {
   }
 
   if (usesRates(query)) return listByRates({ query, childQuery, storage, registry, serialize: (found) => serializeElements(found) });
-  const { found, count } = await listAndCount(query, childQuery, counts, storage);
+  const { found, count } = query.lookup ? await lookUp(query.lookup, access, pool, registry, options.findItemOwner) : await listAndCount(query, childQuery, counts, storage);
 
   async function serializeElements(found: readonly ResourceRecord[]): Promise<PoolListing['elements']> {
     if (query.elements === 'paths') return found.map((child) => codec.toUrl(child.path));
@@ -157,6 +160,29 @@ async function listByRates(options: {
     count: query.count === false ? undefined : matches.length,
     ...(aggregateBy ? { aggregateby: { [aggregateBy.as]: aggregated } } : {}),
   };
+}
+
+/**
+ * The one child holding the item looked for, if the caller may see it and that item there: a private
+ * item (an alias that is not public) finds its holder only for those who may read it, so a lookup
+ * tells nobody more than reading the resource would.
+ */
+async function lookUp(
+  lookup: PoolLookup,
+  access: Access,
+  pool: ResourceRecord,
+  registry: Registry,
+  findItemOwner: ResourceService['findByItem'],
+): Promise<{ found: ResourceRecord[]; count: number }> {
+  const held = await findItemOwner(lookup.field.unique?.scope ?? '', lookup.item);
+  if (!held || parentPath(held.record.path) !== pool.path) return { found: [], count: 0 };
+  const seen = enter(access.principal, access, held.record, typeOf(registry.resourceTypes, held.record)).access;
+  const { field, sheet } = lookup;
+  const isReadable =
+    seen !== undefined &&
+    can(seen.roles, { kind: 'read-sheet', sheet }) &&
+    (field.privateItems === undefined || held.item[field.privateItems.flag] === true || can(seen.roles, { kind: 'read-private-items', field }));
+  return isReadable ? { found: [held.record], count: 1 } : { found: [], count: 0 };
 }
 
 /**

@@ -2,6 +2,7 @@
 import { badRequest } from '../errors.ts';
 import type { IndexedField, Registry } from '../registry.ts';
 import type { Comparator, IndexFilter, IndexValue, ReferenceFilter } from '../storage/storage.ts';
+import type { FieldDefinition, Sheet } from '../sheet.ts';
 import type { PathCodec } from '../tree/path.ts';
 import { tagIndexKey } from '../model/derived.ts';
 import { resolveFilterField, resolveIndexedField, typesProviding } from './query-fields.ts';
@@ -24,7 +25,20 @@ export interface PoolQuery {
   ratesFilters: IndexFilter[];
   /** The parameters that narrow the matches (filters, `content_type`, `sheet`), as given. */
   narrowedBy: string[];
+  /** A lookup of the one resource holding a unique list item (`alias=email:anna@example.org`). */
+  lookup?: PoolLookup;
 }
+
+export interface PoolLookup {
+  parameter: string;
+  sheet: Sheet;
+  field: FieldDefinition;
+  /** The item looked for, as the field's lookup read it from the parameter. */
+  item: unknown;
+}
+
+/** The parameters a lookup goes with: it finds one resource, which nothing else filters, sorts or pages. */
+const lookupCompanions: readonly string[] = ['elements', 'count'];
 
 /** The parameters the server reads itself, computed indexes among them: no index name may take one of these names. */
 export const queryParameters: readonly string[] = [
@@ -121,12 +135,31 @@ export function parsePoolQuery(
         parsed.aggregateBy = { key: value === ratesIndex ? ratesIndex : resolveIndexedField(registry, name, value, 'aggregated').key, as: value };
         break;
       default:
-        addFilter(parsed, name, value, options);
+        if (!addLookup(parsed, name, value, registry)) addFilter(parsed, name, value, options);
     }
   }
+  const lookup = parsed.lookup;
+  const companion = lookup && Object.keys(query).find((name) => name !== lookup.parameter && !lookupCompanions.includes(name));
+  if (lookup && companion !== undefined) throw fail(companion, `${companion} cannot be combined with ${lookup.parameter}, which finds one resource`, 'unknown_parameter');
   if (parsed.sort) parsed.sort.reverse = reverse;
   else if (reverse) throw fail('reverse', 'reverse needs sort');
   return parsed;
+}
+
+/** A parameter that a unique list field declares for lookups; false when the name is none. */
+function addLookup(parsed: PoolQuery, name: string, text: string, registry: Registry): boolean {
+  for (const sheet of registry.sheets.values()) {
+    for (const field of Object.values(sheet.fields)) {
+      const lookup = field.unique?.lookup;
+      if (lookup?.parameter !== name) continue;
+      const read = lookup.parse(text);
+      if ('error' in read) throw fail(name, read.error);
+      parsed.lookup = { parameter: name, sheet, field, item: read.item };
+      parsed.narrowedBy.push(name);
+      return true;
+    }
+  }
+  return false;
 }
 
 /** An index name or `<sheet id>:<field>`: an indexed field, or a reference field compared for equality. */

@@ -7,12 +7,12 @@ import { listPool } from './pool-listing.ts';
 import { serializeResource, type PoolListing } from './serialize.ts';
 import type { View } from './view.ts';
 
-export const getResource: View = async (request, { registry, storage, codec, config }) => {
+export const getResource: View = async (request, { registry, storage, codec, config, resources }) => {
   const { context, type, access } = request;
   const isPool = isPoolKind(type.kind);
   const query = parsePoolQuery(request.query, { isPool, registry, codec });
   const listing: PoolListing | undefined = isPool
-    ? await listPool({ access, pool: context, query, storage, registry, codec, scanLimits: config.queryScanLimit })
+    ? await listPool({ access, pool: context, query, storage, registry, codec, scanLimits: config.queryScanLimit, findItemOwner: resources.findByItem })
     : undefined;
   const sheets = registry.sheetsOf(type.id).filter((sheet) => can(access.roles, { kind: 'read-sheet', sheet }));
   const computed = await computeFields({ record: context, sheets, lineage: access.lineage, storage, registry, includeHidden: canSeeHidden(access.roles) });

@@ -13,6 +13,7 @@ import { postResource } from './resource-post.ts';
 import { putResource } from './resource-put.ts';
 import { getLockoutSettings, openSessionForUser, putLockoutSettings, tokenInfo } from './service-views.ts';
 import { currentSession, listSessions, logout, revokeSessions } from './sessions.ts';
+import { getSessionState, putSessionState } from './session-state.ts';
 import type { Route } from './view.ts';
 
 
@@ -38,6 +39,8 @@ export const routes: readonly Route[] = [
   { method: 'POST', view: 'password_reset', on: rootPoolType.id, permission: 'view', handler: passwordReset, takesBody: true },
   { method: 'POST', view: 'confirm_email', on: rootPoolType.id, permission: 'view', handler: confirmEmail, takesBody: true },
   { method: 'GET', view: 'sessions', on: userType.id, permission: 'manage-sessions', handler: listSessions },
+  { method: 'GET', view: 'sessions', subview: 'state', on: userType.id, permission: 'session-state', handler: getSessionState },
+  { method: 'PUT', view: 'sessions', subview: 'state', on: userType.id, permission: 'session-state', handler: putSessionState, takesBody: true },
   { method: 'DELETE', view: 'sessions', on: userType.id, permission: 'manage-sessions', handler: revokeSessions },
   // The views of other backends (docs/services.md).
   { method: 'POST', view: 'sessions', on: userType.id, permission: 'service', handler: openSessionForUser, takesBody: true },

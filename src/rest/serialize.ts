@@ -44,7 +44,7 @@ export function serializeResource(
     const fields: Record<string, unknown> = {};
     for (const [fieldName, field] of Object.entries(sheet.fields)) {
       if (!isReadable(field) || !Object.hasOwn(stored, fieldName)) continue;
-      const value = stored[fieldName];
+      const value = field.privateItems && !can(roles, { kind: 'read-private-items', field }) ? flaggedItems(stored[fieldName], field.privateItems.flag) : stored[fieldName];
       if (field.valuetype === 'adhocracy_core.schema.Reference' || field.valuetype === 'adhocracy_core.schema.PostPool') fields[fieldName] = referencesToUrls(value, codec);
       else if (field.referenceMember !== undefined) fields[fieldName] = memberReferencesToUrls(value, field.referenceMember, codec);
       else fields[fieldName] = value;
@@ -52,6 +52,11 @@ export function serializeResource(
     data[sheet.id] = fields;
   }
   return { content_type: record.contentType, path: codec.toUrl(record.path), data };
+}
+
+/** Of a list, the items whose flag is true: what readers not granted the private ones get. */
+function flaggedItems(value: unknown, flag: string): unknown[] {
+  return Array.isArray(value) ? value.filter((item: Record<string, unknown> | null) => item?.[flag] === true) : [];
 }
 
 function referencesToUrls(value: unknown, codec: PathCodec): unknown {

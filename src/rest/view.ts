@@ -38,6 +38,11 @@ export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
   /** The view name after the context's path; undefined for the resource itself. */
   view?: string;
+  /**
+   * For a view whose subpath names things (sessions/<id>): the route answers `<view>/<id>/<subview>`
+   * only, and the view's routes without one answer every other subpath.
+   */
+  subview?: string;
   /** The content type the context must have; undefined for any. */
   on?: string;
   /** What the caller must be allowed on the context; the dispatcher checks it before the view runs. */

@@ -64,6 +64,8 @@ export interface ResourceDoc {
 interface SessionDoc {
   kind: 'session';
   session: SessionRecord;
+  /** The session's own JSON document (UI state, a draft): in the session's document, so that it goes with it. */
+  state?: unknown;
 }
 interface UniqueDoc {
   kind: 'unique';

@@ -154,6 +154,13 @@ export class LocalCommitter {
     for (const waiting of batch) {
       const ids = idsOf(waiting.unit);
       if (!waiting.checked) {
+        // Two writes of one document in one bulkDocs leave PouchDB's revision tree inconsistent (a
+        // document listed as its own conflict, whose body a later allDocs cannot find): the later one
+        // waits for the next batch, where it meets the first one's revision like any other write.
+        if (ids.some((id) => taken.has(id))) {
+          this.waiting.push(waiting);
+          continue;
+        }
         ids.forEach((id) => taken.add(id));
         admitted.push(waiting);
         continue;

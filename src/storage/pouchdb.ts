@@ -227,6 +227,8 @@ class PouchStorage implements Storage {
   touchSession = (userPath: string, id: string, lastUsedAt: number) => sessions.touchSession(this.db, this.put, userPath, id, lastUsedAt);
   rebindSession = (userPath: string, id: string, credential: string) => sessions.rebindSession(this.db, this.put, userPath, id, credential);
   deleteSession = (userPath: string, id: string) => sessions.deleteSession(this.db, userPath, id);
+  readSessionState = (userPath: string, id: string) => sessions.readSessionState(this.db, userPath, id);
+  writeSessionState = (userPath: string, id: string, state: unknown) => sessions.writeSessionState(this.db, this.put, userPath, id, state);
   listSessions = (userPath: string) => sessions.listSessions(this.db, userPath);
   deleteSessionsWhere = (isDead: (session: SessionRecord) => boolean) => sessions.deleteSessionsWhere(this.db, isDead);
 

@@ -287,6 +287,13 @@ export interface Storage {
   /** Moves a session to a new credential (the caller's own, after it changed its password). */
   rebindSession(userPath: string, id: string, credential: string): Promise<void>;
   deleteSession(userPath: string, id: string): Promise<boolean>;
+  /** A session's own JSON document (null when none was written); undefined when there is no such session. */
+  readSessionState(userPath: string, id: string): Promise<{ state: unknown } | undefined>;
+  /**
+   * Writes a session's document (null removes it), stored with the session so that it ends with it
+   * however the session ends; false when there is no such session.
+   */
+  writeSessionState(userPath: string, id: string, state: unknown): Promise<boolean>;
   listSessions(userPath: string): Promise<SessionRecord[]>;
   /** Deletes sessions matching the predicate, a page at a time; returns how many went. */
   deleteSessionsWhere(isDead: (session: SessionRecord) => boolean): Promise<number>;

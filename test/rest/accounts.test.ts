@@ -245,7 +245,7 @@ describe('rest/accounts', function () {
       await t.http.get('/').set('X-User-Token', token).expect(400);
 
       const stored = await t.app.services.storage.readResource(user);
-      assert.deepEqual(Object.keys(stored?.data ?? {}).sort(), [ids.metadata, ids.userBasic]);
+      assert.deepEqual(Object.keys(stored?.data ?? {}).sort(), [ids.metadata, ids.userBasic, ids.aliases]);
       assert.equal(stored?.data[ids.userBasic]?.name, 'Deleted user');
       assert.ok(!JSON.stringify(stored).includes('anna@example.org') && !JSON.stringify(stored).includes('argon2'));
       const admin = (await t.http.post('/login_username').send({ name: 'admin', password: 'admin password' }).expect(200)).body.user_token;

@@ -200,7 +200,7 @@ describe('rest/resources', () => {
       assert.deepEqual(response.body.POST.request_body, [
         {
           content_type: ids.user,
-          data: { [ids.password]: {}, [ids.userBasic]: {}, [ids.userExtended]: {} },
+          data: { [ids.password]: {}, [ids.userBasic]: {}, [ids.userExtended]: {}, [ids.aliases]: {} },
         },
       ]);
     });
@@ -233,7 +233,7 @@ describe('rest/resources', () => {
     it('shows users what they may edit on themselves', async () => {
       const anna = await registerAndLogIn(t.http, 'Anna');
       const response = await t.http.options(new URL(anna.path).pathname).set('X-User-Token', anna.token).expect(200);
-      assert.deepEqual(Object.keys(response.body.PUT.request_body.data).sort(), [ids.password, ids.userBasic, ids.userExtended].sort());
+      assert.deepEqual(Object.keys(response.body.PUT.request_body.data).sort(), [ids.password, ids.userBasic, ids.userExtended, ids.aliases].sort());
       const other = await t.http.options(new URL(anna.path).pathname).expect(200);
       assert.equal(other.body.PUT, undefined);
     });

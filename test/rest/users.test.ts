@@ -218,8 +218,8 @@ describe('rest/users', () => {
       const anna = await registerAndLogIn(t.http, 'Anna');
       const bert = await registerAndLogIn(t.http, 'Bert');
       const admin = await t.http.post('/login_username').send({ name: 'admin', password: 'admin-password' }).expect(200);
-      const publicSheets = [ids.metadata, ids.pool, ids.userBasic].sort();
-      const privateSheets = [ids.metadata, ids.permissions, ids.pool, ids.userBasic, ids.userExtended].sort();
+      const publicSheets = [ids.metadata, ids.pool, ids.userBasic, ids.aliases].sort();
+      const privateSheets = [ids.metadata, ids.permissions, ids.pool, ids.userBasic, ids.userExtended, ids.aliases].sort();
       assert.deepEqual(await sheetsSeen(anna.path), publicSheets);
       assert.deepEqual(await sheetsSeen(anna.path, bert.token), publicSheets);
       assert.deepEqual(await sheetsSeen(anna.path, anna.token), privateSheets);

@@ -68,6 +68,7 @@ export const ids = {
   name: 'adhocracy_core.sheets.name.IName',
   pool: 'adhocracy_core.sheets.pool.IPool',
   title: 'adhocracy_core.sheets.title.ITitle',
+  aliases: 'adhocracy_ts.sheets.principal.IAliases',
 } as const;
 
 export function registrationBody(name: string, email: string, password = 'EckVocUbs3') {
