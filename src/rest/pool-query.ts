@@ -38,7 +38,7 @@ export const queryParameters: readonly string[] = [
   'aggregateby',
 ];
 
-const maxLimit = 10_000;
+export const maxLimit = 10_000;
 const comparators: readonly Comparator[] = ['eq', 'noteq', 'lt', 'le', 'gt', 'ge', 'any', 'notany'];
 
 const fail = (name: string, description: string, code: ErrorCode = 'invalid_parameter') => badRequest('querystring', name, description, code);

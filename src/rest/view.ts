@@ -5,6 +5,7 @@ import type { Principal } from '../auth/permissions.ts';
 import type { Staging } from '../model/staging.ts';
 import type { ResourceType } from '../resource-type.ts';
 import type { ResourceRecord } from '../storage/storage.ts';
+import type { ViewContract } from './openapi/view-contracts.ts';
 import type { Services } from './services.ts';
 
 export interface ViewRequest {
@@ -45,4 +46,6 @@ export interface Route {
   /** True when the view reads a JSON body. */
   takesBody?: boolean;
   handler: View;
+  /** What a named view takes and answers, for /openapi.json; resources are described from the registry instead. */
+  contract?: ViewContract;
 }
