@@ -135,9 +135,16 @@ function describeResourceOperations(registry: Registry, routes: readonly Route[]
     GET: () => ({
       summary: 'The resource, with the sheets and fields the caller may read; a pool lists its elements as its query asks',
       parameters: [...parameters, ...describeQueryParameters(registry)],
-      responses: responses(typesWith(registry, () => true, (type) => type.id)),
+      responses: {
+        ...responses({ ...typesWith(registry, () => true, (type) => type.id), discriminator: { propertyName: 'content_type' } }),
+        '304': { description: 'Unchanged since the ETag sent in If-None-Match' },
+      },
     }),
-    OPTIONS: () => ({ summary: 'What the caller may do here', parameters, responses: responses(optionsAnswer) }),
+    OPTIONS: () => ({
+      summary: 'What the caller may do here; a CORS preflight (with Access-Control-Request-Method) gets a 204 with the CORS headers instead',
+      parameters,
+      responses: { ...responses(optionsAnswer), '204': { description: 'The answer to a CORS preflight' } },
+    }),
     POST: () => ({
       summary: 'Create a resource in this pool',
       parameters,

@@ -136,10 +136,17 @@ function describeField(field: FieldDefinition, rules: FieldRules | undefined, us
   const each = use === 'read' || !rules ? [] : rules.each;
   const withPolicy = isPasswordField(field) ? { ...value, minLength: passwordPolicy.minLength, maxLength: passwordPolicy.maxLength } : value;
   const schema = isList ? mergeRules({ type: 'array', items: mergeRules(withPolicy, each) }, own) : mergeRules(withPolicy, [...own, ...each]);
+  // A reference read back may be null: the root has no creator.
+  const nullable = use === 'read' && !isList && (field.valuetype === 'adhocracy_core.schema.Reference' || field.valuetype === 'adhocracy_core.schema.PostPool');
+  if (nullable) schema.type = ['string', 'null'];
   if (field.serverManaged) schema.readOnly = true;
   if (isPasswordField(field)) schema.writeOnly = true;
   if (use !== 'read' && rules && rules.unexpressed.length > 0) schema['x-validators'] = rules.unexpressed;
   schema['x-valuetype'] = field.valuetype;
+  // Adhocracy 3's clients send numbers as text; the server reads them as numbers before it validates.
+  if (use !== 'read' && field.valuetype === 'adhocracy_core.schema.Integer' && !isList) {
+    return { anyOf: [schema, { type: 'string', pattern: '^-?\\d{1,15}$', description: 'The number as text' }] };
+  }
   return schema;
 }
 
