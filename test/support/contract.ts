@@ -41,7 +41,8 @@ export interface ContractChecker {
   check(exchange: Exchange): string[];
 }
 
-export function createContractChecker(document: OpenApiDocument): ContractChecker {
+export function createContractChecker(openApi: object): ContractChecker {
+  const document = openApi as OpenApiDocument;
   const ajv = new Ajv2020({ strict: false, allErrors: true, discriminator: true, validateFormats: true });
   addFormats(ajv);
   ajv.addSchema(document as object, 'openapi');
