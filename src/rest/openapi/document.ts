@@ -182,9 +182,11 @@ function describeViewOperation(route: Route, config: Config): JsonSchema {
   const contract = route.contract;
   if (!contract) throw new Error(`${route.method} ${route.view ?? ''} on ${String(route.on)} has no contract for /openapi.json`);
   const request = typeof contract.request === 'function' ? contract.request(config) : contract.request;
-  const name = `${route.method.toLowerCase()}_${route.view ?? 'resource'}_on_${route.on?.split('.').pop() ?? 'any'}`;
+  // postLoginUsername, getSessionsOfUser, deleteUser: the method, the view, and where it is when not on the root.
+  const owner = route.on === rootPoolType.id ? '' : `_of_${(route.on ?? '').split('.').pop()?.replace(/^I(?=[A-Z])/, '') ?? ''}`;
+  const name = route.view === undefined ? `${route.method}_${owner.slice('_of_'.length)}` : `${route.method}_${route.view}${owner}`;
   return {
-    operationId: name.replace(/_([a-zA-Z])/g, (_, letter: string) => letter.toUpperCase()),
+    operationId: name.toLowerCase().replace(/[^a-z0-9]+([a-z0-9])/g, (_, letter: string) => letter.toUpperCase()),
     summary: contract.summary,
     ...(route.on === userType.id ? { parameters: [userParameter, ...(contract.needsCurrentPassword ? [passwordHeader] : [])] } : {}),
     ...(request ? { requestBody: { required: contract.requestRequired ?? true, content: json(request) } } : {}),

@@ -1,0 +1,139 @@
+// The typed client against a real server over HTTP: logging in and out, its session, resources by sheet id, pool queries, typed errors.
+import assert from 'node:assert/strict';
+import {
+  AdhocracyClient,
+  AdhocracyError,
+  InvalidTokenError,
+  NotUniqueError,
+  PasswordRequiredError,
+  sheetOf,
+  WrongCredentialsError,
+  type Session,
+  type SessionStore,
+} from '../../src/client/index.ts';
+import { startListeningApp, type ListeningApp } from './listening-app.ts';
+
+const ids = {
+  user: 'adhocracy_core.resources.principal.IUser',
+  basicPool: 'adhocracy_core.resources.pool.IBasicPool',
+  userBasic: 'adhocracy_core.sheets.principal.IUserBasic',
+  userExtended: 'adhocracy_core.sheets.principal.IUserExtended',
+  password: 'adhocracy_core.sheets.principal.IPasswordAuthentication',
+  name: 'adhocracy_core.sheets.name.IName',
+  title: 'adhocracy_core.sheets.title.ITitle',
+} as const;
+
+function keptIn(): SessionStore & { kept: Session | undefined } {
+  const store = { kept: undefined as Session | undefined, load: () => store.kept, save: (session: Session | undefined) => void (store.kept = session) };
+  return store;
+}
+
+describe('client', () => {
+  let server: ListeningApp;
+  let client: AdhocracyClient;
+  const admin = { ADMIN_NAME: 'admin', ADMIN_EMAIL: 'admin@example.org', ADMIN_PASSWORD: 'admin password' };
+
+  before(async () => {
+    server = await startListeningApp({ env: admin });
+    client = new AdhocracyClient({ baseUrl: server.baseUrl, now: () => server.test.clock.now() });
+    await client.create('/principals/users/', ids.user, {
+      [ids.userBasic]: { name: 'Anna' },
+      [ids.userExtended]: { email: 'anna@example.org' },
+      [ids.password]: { password: 'EckVocUbs3' },
+    });
+  });
+  after(() => server.close());
+
+  it('logs in by name and by email, keeping the token and when it dies', async () => {
+    const byName = await client.loginWithName('Anna', 'EckVocUbs3');
+    assert.match(byName.userPath, /^http:\/\/127\.0\.0\.1:\d+\/principals\/users\/\d+\/$/);
+    assert.equal(typeof byName.token, 'string');
+    assert.equal(Date.parse(byName.idleExpiresAt) - server.test.clock.now(), 3 * 3600 * 1000);
+    assert.equal(Date.parse(byName.expiresAt) - server.test.clock.now(), 30 * 24 * 3600 * 1000);
+    assert.deepEqual(client.session, byName);
+    const byEmail = await client.loginWithEmail('anna@example.org', 'EckVocUbs3');
+    assert.notEqual(byEmail.token, byName.token);
+    // The token is sent: Anna reads her own email address, which nobody else may.
+    const me = await client.get(byEmail.userPath);
+    assert.equal(me.content_type, ids.user);
+    assert.equal(sheetOf(me, ids.userExtended)?.email, 'anna@example.org');
+    assert.equal((await client.sessions()).length, 2);
+  });
+
+  it('throws an error class per code: wrong credentials, a name taken, a change without the current password', async () => {
+    const stranger = new AdhocracyClient({ baseUrl: server.baseUrl });
+    const wrong = await stranger.loginWithName('Anna', 'not her password').catch((error: unknown) => error);
+    assert.ok(wrong instanceof WrongCredentialsError && wrong instanceof AdhocracyError, String(wrong));
+    assert.equal(wrong.status, 400);
+    assert.equal(wrong.code, 'wrong_credentials');
+    assert.equal(stranger.session, undefined);
+
+    const taken = await stranger
+      .create('/principals/users/', ids.user, { [ids.userBasic]: { name: 'anna' }, [ids.userExtended]: { email: 'other@example.org' }, [ids.password]: { password: 'EckVocUbs3' } })
+      .catch((error: unknown) => error);
+    assert.ok(taken instanceof NotUniqueError, String(taken));
+    assert.equal(taken.errors[0]?.name, `data.${ids.userBasic}.name`);
+
+    const session = await client.loginWithName('Anna', 'EckVocUbs3');
+    const unguarded = await client.update(session.userPath, ids.user, { [ids.password]: { password: 'a new password' } }).catch((error: unknown) => error);
+    assert.ok(unguarded instanceof PasswordRequiredError, String(unguarded));
+  });
+
+  it('ends the session on logout, and where the server says the token is invalid', async () => {
+    const store = keptIn();
+    let ended = 0;
+    const first = new AdhocracyClient({ baseUrl: server.baseUrl, sessionStore: store, now: () => server.test.clock.now(), onSessionEnd: () => ended++ });
+    const session = await first.loginWithName('Anna', 'EckVocUbs3');
+    // A second client on the same token, as a second tab of the same app would be.
+    const copy = keptIn();
+    copy.kept = { ...session };
+    const second = new AdhocracyClient({ baseUrl: server.baseUrl, sessionStore: copy, now: () => server.test.clock.now() });
+    assert.equal((await second.restoreSession())?.token, session.token);
+
+    await first.logout();
+    assert.equal(first.session, undefined);
+    assert.equal(store.kept, undefined);
+    assert.equal(ended, 1);
+    const dead = await second.get(session.userPath).catch((error: unknown) => error);
+    assert.ok(dead instanceof InvalidTokenError, String(dead));
+    assert.equal(second.session, undefined);
+    assert.equal(await second.restoreSession(), undefined);
+  });
+
+  it('forgets a session whose token has died unused by its clock, and moves that death on with each use', async () => {
+    const timed = new AdhocracyClient({ baseUrl: server.baseUrl, now: () => server.test.clock.now() });
+    await timed.loginWithName('Anna', 'EckVocUbs3');
+    server.test.clock.advance(2 * 3600 * 1000);
+    await timed.get('/');
+    server.test.clock.advance(2 * 3600 * 1000);
+    assert.ok(timed.session, 'used two hours ago, it lives');
+    server.test.clock.advance(3600 * 1000 + 1);
+    assert.equal(timed.session, undefined);
+  });
+
+  it('creates, changes and queries resources by sheet id', async () => {
+    const adminClient = new AdhocracyClient({ baseUrl: server.baseUrl, now: () => server.test.clock.now() });
+    await adminClient.loginWithName('admin', 'admin password');
+    for (const [name, title] of [['b', 'Bees'], ['a', 'Ants'], ['c', 'Cats']] as const) {
+      await adminClient.create('/', ids.basicPool, { [ids.name]: { name }, [ids.title]: { title } });
+    }
+    const changed = await adminClient.update('/c/', ids.basicPool, { [ids.title]: { title: 'Cows' } });
+    assert.deepEqual(changed.updated_resources.modified.includes(`${server.baseUrl}/c/`), true);
+
+    const paths = await adminClient.query('/', { content_type: ids.basicPool, sort: 'name', reverse: true, limit: 2, count: true });
+    assert.deepEqual(paths.elements, [`${server.baseUrl}/c/`, `${server.baseUrl}/b/`]);
+    assert.equal(paths.count, 3);
+
+    // The types come from the sheets: tsc refuses a field a sheet does not have, and a type with no such sheet.
+    const mistyped = () => {
+      // @ts-expect-error ITitle has no field `heading`
+      void adminClient.update('/c/', ids.basicPool, { [ids.title]: { heading: 'Cows' } });
+      // @ts-expect-error a pool has no IUserBasic
+      void adminClient.create('/', ids.basicPool, { [ids.name]: { name: 'd' }, [ids.userBasic]: { name: 'd' } });
+    };
+    void mistyped;
+
+    const content = await adminClient.query('/', { elements: 'content', content_type: ids.basicPool, filters: { name: ['any', ['a', 'c']] }, sort: 'name' });
+    assert.deepEqual(content.elements.map((resource) => sheetOf(resource, ids.title)?.title), ['Ants', 'Cows']);
+  });
+});
