@@ -16,9 +16,13 @@ export type TokenAnswer = Schemas['TokenAnswer'];
 export interface Session {
   token: string;
   userPath: string;
-  /** When the token dies unused, as last known: each successful request moves it on by the idle window. */
+  /**
+   * When the token dies unused, by the server's clock, as the login or the last restoreSession() said
+   * (each request moves it on). The server decides: a request with a dead token throws InvalidTokenError
+   * and ends the session; the client does not guess by its own clock, which may differ from the server's.
+   */
   idleExpiresAt: string;
-  /** When it dies anyway. */
+  /** When it dies anyway, by the server's clock. */
   expiresAt: string;
 }
 
@@ -35,8 +39,6 @@ export interface ClientOptions {
   sessionStore?: SessionStore;
   /** Called when the session ends: logout, or an answer that the token is invalid. */
   onSessionEnd?: () => void;
-  /** The clock, in milliseconds; Date.now by default. */
-  now?: () => number;
 }
 
 type Comparator = 'eq' | 'noteq' | 'lt' | 'le' | 'gt' | 'ge' | 'any' | 'notany';
@@ -88,29 +90,18 @@ export class AdhocracyClient {
   readonly #baseUrl: string;
   readonly #fetch: typeof fetch;
   readonly #store: SessionStore;
-  readonly #now: () => number;
   readonly #onSessionEnd: (() => void) | undefined;
-  /** How long a token lives unused, learnt from the login answer. */
-  #idleMilliseconds: number | undefined;
 
   constructor(options: ClientOptions) {
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#store = options.sessionStore ?? memoryStore();
-    this.#now = options.now ?? Date.now;
     this.#onSessionEnd = options.onSessionEnd;
   }
 
-  /** The session, while its token may still live by the client's clock; the server has the last word. */
+  /** The kept session, until a logout or until the server refuses its token. */
   get session(): Session | undefined {
-    const session = this.#store.load();
-    if (!session) return undefined;
-    const now = this.#now();
-    if (Date.parse(session.expiresAt) <= now || Date.parse(session.idleExpiresAt) <= now) {
-      this.#endSession();
-      return undefined;
-    }
-    return session;
+    return this.#store.load();
   }
 
   loginWithName(name: string, password: string): Promise<Session> {
@@ -132,6 +123,15 @@ export class AdhocracyClient {
     this.#endSession();
   }
 
+  /** Ends every session of the user, on every device, this one included. */
+  async logOutEverywhere(): Promise<number> {
+    const session = this.session;
+    if (!session) return 0;
+    const answer = await this.#send<Operations['deleteSessionsOfUser']['response']>('DELETE', `${session.userPath}sessions/`);
+    this.#endSession();
+    return answer.revoked;
+  }
+
   /**
    * After a page load: asks the server whether the kept token still works, and until when. Undefined
    * (and the session ended) when it does not.
@@ -141,7 +141,6 @@ export class AdhocracyClient {
     if (!session) return undefined;
     try {
       const answer = await this.#send<Operations['getSession']['response']>('GET', '/session');
-      this.#idleMilliseconds = Date.parse(answer.idle_expires_at) - this.#now();
       const restored = { ...session, userPath: answer.user_path, idleExpiresAt: answer.idle_expires_at, expiresAt: answer.expires_at };
       this.#store.save(restored);
       return restored;
@@ -216,7 +215,6 @@ export class AdhocracyClient {
 
   async #logIn(answer: Promise<TokenAnswer>): Promise<Session> {
     const token = await answer;
-    this.#idleMilliseconds = Date.parse(token.idle_expires_at) - this.#now();
     const session = { token: token.user_token, userPath: token.user_path, idleExpiresAt: token.idle_expires_at, expiresAt: token.expires_at };
     this.#store.save(session);
     return session;
@@ -257,11 +255,6 @@ export class AdhocracyClient {
       const error = toError(response.status, body, response.headers.get('Retry-After'));
       if (error instanceof InvalidTokenError) this.#endSession();
       throw error;
-    }
-    // Each use moves the token's idle death on; the server's own clock may differ by its write interval.
-    if (session && this.#idleMilliseconds !== undefined) {
-      const current = this.#store.load();
-      if (current) this.#store.save({ ...current, idleExpiresAt: new Date(this.#now() + this.#idleMilliseconds).toISOString() });
     }
     return body as T;
   }

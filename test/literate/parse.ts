@@ -77,7 +77,7 @@ export class SpecError extends Error {
   }
 }
 
-interface Fence {
+export interface Fence {
   info: string;
   /** 1-based line of the opening fence; content line i is at line + 1 + i. */
   line: number;
@@ -87,7 +87,7 @@ interface Fence {
 const openingFence = /^(\s*)(`{3,}|~{3,})\s*([^\s`]*)/;
 
 /** Fenced blocks as CommonMark reads them: a fence closes only with the same character, at least as long. */
-function readFences(markdown: string, file: string): Fence[] {
+export function readFences(markdown: string, file: string): Fence[] {
   const lines = markdown.split(/\r?\n/);
   const fences: Fence[] = [];
   for (let index = 0; index < lines.length; index++) {
