@@ -35,10 +35,8 @@ export interface ViewResponse {
 
 export type View = (request: ViewRequest, services: Services) => Promise<ViewResponse>;
 
-export interface Route {
+interface RouteBase {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
-  /** The view name after the context's path; undefined for the resource itself. */
-  view?: string;
   /** The content type the context must have; undefined for any. */
   on?: string;
   /** What the caller must be allowed on the context; the dispatcher checks it before the view runs. */
@@ -46,6 +44,14 @@ export interface Route {
   /** True when the view reads a JSON body. */
   takesBody?: boolean;
   handler: View;
-  /** What a named view takes and answers, for /openapi.json; resources are described from the registry instead. */
-  contract?: ViewContract;
 }
+
+/**
+ * A named view must say what it takes and answers, for /openapi.json; the verbs on resources are
+ * described from the registry instead, unless a type's own view of a verb says more.
+ */
+export type Route = RouteBase &
+  (
+    | { /** The view name after the context's path. */ view: string; contract: ViewContract }
+    | { /** Undefined for the resource itself. */ view?: undefined; contract?: ViewContract }
+  );
