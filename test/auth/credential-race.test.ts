@@ -6,7 +6,7 @@ describe('auth/sessions bound to the credential', function () {
   this.timeout(120_000);
   let t: TestApp;
   beforeEach(async () => {
-    t = await startTestApp({ env: { HASH_QUEUE: '200', HASH_QUEUE_PER_ADDRESS: '200', LOCKOUT_ACCOUNT_FAILURES: '1000' } });
+    t = await startTestApp({ env: { HASH_QUEUE: '200', HASH_QUEUE_PER_ADDRESS: '200', LOCKOUT_ACCOUNT_FAILURES: '1000', LOCKOUT_ADDRESS_FAILURES: '1000', LOCKOUT_ACCOUNT_RATE: '1000' } });
   });
   afterEach(async () => {
     await t.close();
