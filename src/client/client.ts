@@ -1,7 +1,7 @@
 // A small typed client of the API on fetch alone, for browsers and Node: logging in and out, resources by sheet id, pool queries.
 import { userPasswordHeader, userTokenHeader } from '../headers.ts';
 import { AdhocracyError, ProtocolError, type ErrorDetail } from './errors.ts';
-import { errorClasses, InvalidTokenError, type ContentType, type ErrorCode, type Operations, type Schemas, type SheetId } from './generated.ts';
+import { errorClasses, InvalidTokenError, NotLoggedInError, type ContentType, type ErrorCode, type Operations, type Schemas, type SheetId } from './generated.ts';
 
 /** A resource of any type as GET answers it; narrow it by `content_type`. */
 export type AnyResource = Schemas[ContentType];
@@ -209,7 +209,7 @@ export class AdhocracyClient {
   /** The caller's own sessions. */
   sessions(): Promise<Operations['getSessionsOfUser']['response']['sessions']> {
     const session = this.session;
-    if (!session) return Promise.reject(new AdhocracyError(400, [{ location: 'header', name: userTokenHeader, description: 'Log in first', code: 'not_logged_in' }], undefined));
+    if (!session) return Promise.reject(new NotLoggedInError(400, [{ location: 'header', name: userTokenHeader, description: 'Log in first', code: 'not_logged_in' }], undefined));
     return this.#send<Operations['getSessionsOfUser']['response']>('GET', `${session.userPath}sessions/`).then((answer) => answer.sessions);
   }
 

@@ -1,11 +1,14 @@
 // The typed client against a real server over HTTP: logging in and out, its session, resources by sheet id, pool queries, typed errors.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   AdhocracyClient,
   AdhocracyError,
   InvalidTokenError,
   NotUniqueError,
   PasswordRequiredError,
+  ProtocolError,
   sheetOf,
   WrongCredentialsError,
   type Session,
@@ -77,6 +80,23 @@ describe('client', () => {
     const session = await client.loginWithName('Anna', 'EckVocUbs3');
     const unguarded = await client.update(session.userPath, ids.user, { [ids.password]: { password: 'a new password' } }).catch((error: unknown) => error);
     assert.ok(unguarded instanceof PasswordRequiredError, String(unguarded));
+  });
+
+  it('throws a ProtocolError for an answer that is not the API\'s, and for none at all', async () => {
+    const proxy = createServer((_request, response) => response.writeHead(502, { 'Content-Type': 'text/html' }).end('<h1>Bad Gateway</h1>'));
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const address = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      const html = await new AdhocracyClient({ baseUrl: address }).get('/').catch((error: unknown) => error);
+      assert.ok(html instanceof ProtocolError, String(html));
+      assert.equal(html.status, 502);
+      assert.equal(html.body, '<h1>Bad Gateway</h1>');
+    } finally {
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+    const none = await new AdhocracyClient({ baseUrl: address }).get('/').catch((error: unknown) => error);
+    assert.ok(none instanceof ProtocolError, String(none));
+    assert.equal(none.status, 0);
   });
 
   it('ends the session on logout, and where the server says the token is invalid', async () => {
