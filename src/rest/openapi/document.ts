@@ -78,7 +78,7 @@ function typesWith(registry: Registry, isIncluded: (type: ResourceType) => boole
 function describeTypes(registry: Registry, config: Config): Record<string, JsonSchema> {
   const schemas: Record<string, JsonSchema> = {};
   const passwordPolicy = config.password;
-  for (const sheet of registry.sheets.values()) schemas[sheet.id] = describeSheet(sheet, 'read', { type: rootPoolType, passwordPolicy });
+  for (const sheet of registry.sheets.values()) schemas[sheet.id] = describeSheet(sheet, 'read', { passwordPolicy });
   for (const type of registry.resourceTypes.values()) {
     const sheets = registry.sheetsOf(type.id);
     schemas[type.id] = {

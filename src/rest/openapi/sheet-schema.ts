@@ -151,9 +151,10 @@ function describeField(field: FieldDefinition, rules: FieldRules | undefined, us
 }
 
 /** Whether a field appears in a sheet of this use (for PUT: as the type allows editing it). */
-function isFieldIn(use: SheetUse, type: ResourceType, sheet: Sheet, field: FieldDefinition): boolean {
+function isFieldIn(use: SheetUse, type: ResourceType | undefined, sheet: Sheet, field: FieldDefinition): boolean {
   if (use === 'read') return isReadable(field);
   if (use === 'create') return isCreatable(field);
+  if (!type) throw new Error(`what PUT may change of ${sheet.id} depends on the resource type: name it`);
   return isEditableIn(type, sheet, field);
 }
 
@@ -162,7 +163,7 @@ function isFieldIn(use: SheetUse, type: ResourceType, sheet: Sheet, field: Field
  * unset). Create: the creatable fields, with the mandatory ones required. Edit: the fields the type lets
  * PUT change. Unknown fields are refused, as the server refuses them.
  */
-export function describeSheet(sheet: Sheet, use: SheetUse, options: { type: ResourceType; passwordPolicy: PasswordPolicy }): JsonSchema {
+export function describeSheet(sheet: Sheet, use: SheetUse, options: { type?: ResourceType; passwordPolicy: PasswordPolicy }): JsonSchema {
   const rules = readRules(sheet);
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
