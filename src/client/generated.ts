@@ -1300,7 +1300,7 @@ export interface Operations {
       revoked: number;
     } };
   /** DELETE /principals/users/{user}/sessions/{session}/ */
-  deleteSessionsOfUserOne: { request: undefined; response: {
+  deleteSessionsOfUserBySession: { request: undefined; response: {
       status: "success";
       revoked: number;
     } };

@@ -203,14 +203,15 @@ export function buildOpenApiDocument(options: { registry: Registry; config: Conf
   };
   for (const route of routes) {
     if (route.view === undefined && route.on === undefined) continue;
-    const base = `${placeOf(route)}${route.view ? `${route.view}` : ''}`;
-    const templates = route.view === undefined ? [base] : [base, ...(route.contract?.subpaths ?? []).map((subpath) => `${base}/${subpath}`)];
-    for (const template of templates) {
+    const base = `${placeOf(route)}${route.view ?? ''}`;
+    paths[base] = { ...paths[base], [route.method.toLowerCase()]: describeViewOperation(route, config) };
+    // Below the view's name: each `{name}` is a path parameter (deleteSessionsOfUser becomes deleteSessionsOfUserBySession).
+    for (const subpath of route.contract?.subpaths ?? []) {
       const operation = describeViewOperation(route, config);
-      if (template.includes('{session}')) {
-        operation.operationId = `${String(operation.operationId)}One`;
-        operation.parameters = [...((operation.parameters as JsonSchema[]) ?? []), { name: 'session', in: 'path', required: true, schema: { type: 'string' } }];
-      }
+      const names = [...subpath.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as string);
+      operation.operationId = `${String(operation.operationId)}By${names.map((name) => name.charAt(0).toUpperCase() + name.slice(1)).join('And')}`;
+      operation.parameters = [...((operation.parameters as JsonSchema[] | undefined) ?? []), ...names.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }))];
+      const template = `${base}/${subpath}`;
       paths[template] = { ...paths[template], [route.method.toLowerCase()]: operation };
     }
   }
