@@ -10,11 +10,12 @@ import { startCouchServer, type CouchServer } from '../support/couch-server.ts';
 
 /** One server for every test of the HTTP adapter, each with a database of its own. */
 let couch: Promise<CouchServer> | undefined;
-after(async () => {
-  await (await couch)?.stop();
-});
 
-const backends: { name: string; open: () => Promise<{ location: PouchLocation; cleanUp: () => Promise<void> }> }[] = [
+/**
+ * `close` runs after the backend's tests: in its own suite's after hook, since a file's top-level one
+ * runs after the root hook that fails the run for every child process still running.
+ */
+const backends: { name: string; open: () => Promise<{ location: PouchLocation; cleanUp: () => Promise<void> }>; close?: () => Promise<void> }[] = [
   { name: 'memory', open: async () => ({ location: { adapter: 'memory', name: `contract-${randomUUID()}` }, cleanUp: async () => undefined }) },
   {
     name: 'leveldb',
@@ -29,6 +30,10 @@ const backends: { name: string; open: () => Promise<{ location: PouchLocation; c
       couch ??= startCouchServer();
       return { location: { adapter: 'http', url: `${(await couch).url}/contract-${randomUUID()}` }, cleanUp: async () => undefined };
     },
+    close: async () => {
+      await (await couch)?.stop();
+      couch = undefined;
+    },
   },
 ];
 
@@ -36,6 +41,9 @@ const resource = (path: string, contentType = 'example.IThing'): ResourceRecord 
 
 for (const backend of backends) {
   describe(`storage/pouchdb on ${backend.name}`, () => {
+    after(async () => {
+      await backend.close?.();
+    });
     let storage: Storage;
     let cleanUp: () => Promise<void>;
     beforeEach(async () => {
