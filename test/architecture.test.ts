@@ -67,6 +67,12 @@ describe('architecture', () => {
     assert.deepEqual(offenders, []);
   });
 
+  it('keeps the client to itself and the header names, with nothing of node, so that it runs in browsers', () => {
+    assert.deepEqual(violations('src/client/', (target) => !target.startsWith('src/client/') && target !== 'src/headers.ts'), []);
+    const nodeGlobals = files.filter((file) => file.startsWith('src/client/') && /\b(process|Buffer|require)\b[.(]/.test(readFileSync(path.join(root, file), 'utf8')));
+    assert.deepEqual(nodeGlobals, []);
+  });
+
   it('keeps individual sheets out of src/', () => {
     assert.deepEqual(violations('src/', (target) => target.startsWith('sheets/')), []);
   });

@@ -2,7 +2,7 @@
 import { validate } from 'class-validator';
 import { checkPasswordPolicy, type PasswordPolicy } from '../auth/passwords.ts';
 import { can } from '../auth/permissions.ts';
-import { ErrorCollector, invalidInput, type ErrorDetail } from '../errors.ts';
+import { ErrorCollector, invalidInput, type ErrorCode, type ErrorDetail } from '../errors.ts';
 import { isCreatable, isEditable, isEditableIn, type Registry } from '../registry.ts';
 import type { ResourceType } from '../resource-type.ts';
 import { isPasswordField, type FieldDefinition, type Role, type Sheet } from '../sheet.ts';
@@ -145,7 +145,7 @@ function forbiddenField(name: string, description: string): ErrorDetail {
   return { location: 'body', name, description, code: 'forbidden' };
 }
 
-function bodyError(name: string, description: string, code: string): ErrorDetail {
+function bodyError(name: string, description: string, code: ErrorCode): ErrorDetail {
   return { location: 'body', name, description, code };
 }
 

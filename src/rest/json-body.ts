@@ -1,6 +1,6 @@
 // Reading a JSON body: size limit before reading, content type, strict UTF-8, nesting depth, duplicate and forbidden keys.
 import type { Request, Response } from 'express';
-import { ApiError, badRequest } from '../errors.ts';
+import { ApiError, badRequest, type ErrorCode } from '../errors.ts';
 
 const jsonTypes = ['application/json', 'application/*+json'];
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -12,8 +12,8 @@ function isForbiddenKey(key: string): boolean {
   return key === '__proto__' || key === 'constructor' || key === 'prototype' || key.startsWith('_');
 }
 
-const bodyError = (description: string, code: string, name = 'body') => badRequest('body', name, description, code);
-const unsupported = (name: string, description: string, code: string) =>
+const bodyError = (description: string, code: ErrorCode, name = 'body') => badRequest('body', name, description, code);
+const unsupported = (name: string, description: string, code: ErrorCode) =>
   new ApiError(415, [{ location: 'header', name, description, code }]);
 
 export function createJsonBodyReader(options: { limitBytes: number; maxDepth: number }) {

@@ -1,5 +1,5 @@
 // The query parameters of GET on a pool: which elements to list, filtered, sorted and paged how.
-import { badRequest } from '../errors.ts';
+import { badRequest, type ErrorCode } from '../errors.ts';
 import type { IndexedField, Registry } from '../registry.ts';
 import type { Comparator, IndexFilter, IndexValue, ReferenceFilter } from '../storage/storage.ts';
 import type { FieldDefinition, Sheet } from '../sheet.ts';
@@ -65,10 +65,10 @@ export const ratesIndex = 'rates';
 /** Whether a query filters, sorts or aggregates on `rates`, which is worked out per match. */
 export const usesRates = (query: PoolQuery) => query.ratesFilters.length > 0 || query.sort?.key === ratesIndex || query.aggregateBy?.key === ratesIndex;
 
-const maxLimit = 10_000;
+export const maxLimit = 10_000;
 const comparators: readonly Comparator[] = ['eq', 'noteq', 'lt', 'le', 'gt', 'ge', 'any', 'notany'];
 
-const fail = (name: string, description: string, code = 'invalid_parameter') => badRequest('querystring', name, description, code);
+const fail = (name: string, description: string, code: ErrorCode = 'invalid_parameter') => badRequest('querystring', name, description, code);
 
 /**
  * Reads every parameter; an unknown one, or a field that cannot be filtered or sorted on, is a 400

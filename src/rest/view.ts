@@ -5,6 +5,7 @@ import type { Principal } from '../auth/permissions.ts';
 import type { Staging } from '../model/staging.ts';
 import type { ResourceType } from '../resource-type.ts';
 import type { ResourceRecord } from '../storage/storage.ts';
+import type { ViewContract } from './openapi/view-contracts.ts';
 import type { Services } from './services.ts';
 
 export interface ViewRequest {
@@ -34,7 +35,7 @@ export interface ViewResponse {
 
 export type View = (request: ViewRequest, services: Services) => Promise<ViewResponse>;
 
-export interface Route {
+interface RouteBase {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
   /** The view name after the context's path; undefined for the resource itself. */
   view?: string;
@@ -51,3 +52,13 @@ export interface Route {
   takesBody?: boolean;
   handler: View;
 }
+
+/**
+ * A named view must say what it takes and answers, for /openapi.json; the verbs on resources are
+ * described from the registry instead, unless a type's own view of a verb says more.
+ */
+export type Route = RouteBase &
+  (
+    | { /** The view name after the context's path. */ view: string; contract: ViewContract }
+    | { /** Undefined for the resource itself. */ view?: undefined; contract?: ViewContract }
+  );

@@ -7,7 +7,7 @@ describe('auth/sessions bound to the credential', function () {
   let t: TestApp;
   beforeEach(async () => {
     // Every login after the change is a failure from this one address: up to 200 a round, beyond the 100 that lock an address out.
-    t = await startTestApp({ env: { HASH_QUEUE: '200', HASH_QUEUE_PER_ADDRESS: '200', LOCKOUT_ACCOUNT_FAILURES: '1000', LOCKOUT_ADDRESS_FAILURES: '1000' } });
+    t = await startTestApp({ env: { HASH_QUEUE: '200', HASH_QUEUE_PER_ADDRESS: '200', LOCKOUT_ACCOUNT_FAILURES: '1000', LOCKOUT_ADDRESS_FAILURES: '1000', LOCKOUT_ACCOUNT_RATE: '1000' } });
   });
   afterEach(async () => {
     await t.close();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Response } from 'supertest';
 import { userTokenHeader } from '../../src/headers.ts';
 import { listenOn } from '../hardening/listen.ts';
+import type { Exchange } from '../support/contract.ts';
 import { firstLink, mailsTo, readOutbox } from '../support/mailbox.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { formatPattern, matchPattern, matchText, substitute, substituteInJson, type Captures, type MatchResult } from './expect.ts';
@@ -31,6 +32,11 @@ export interface RunOptions {
   couchUrl?: string;
   /** How long a websocket RECEIVE waits for each message. */
   messageTimeoutMs?: number;
+  /**
+   * Called with every exchange whose answer matched the spec, and the app; what it returns is wrong with
+   * the exchange, and fails the spec at the response's line (docs.test.ts holds each against /openapi.json).
+   */
+  onExchange?: (exchange: Exchange, test: TestApp) => Promise<string[]>;
 }
 
 /** Requests and WebSocket frames sent are counted as requests. */
@@ -61,7 +67,7 @@ export async function runSpecFile(file: string, options: RunOptions = {}): Promi
         if (step.command === 'SEND') requests++;
         continue;
       }
-      captures = await runRequest(test, step, captures, shownFile);
+      captures = await runRequest(test, step, captures, shownFile, options.onExchange);
       requests++;
     }
   } finally {
@@ -89,13 +95,42 @@ function showFileName(file: string): string {
   return relative.startsWith('..') || path.isAbsolute(relative) ? path.resolve(file) : relative;
 }
 
-async function runRequest(test: TestApp, step: RequestStep, captures: Captures, file: string): Promise<Captures> {
+async function runRequest(test: TestApp, step: RequestStep, captures: Captures, file: string, onExchange: RunOptions['onExchange']): Promise<Captures> {
   const sent = inSpecContext(file, step.line, () => prepareRequest(step, captures));
   let request = callAgent(test, sent.method, sent.target).ok(() => true);
   for (const [name, value] of sent.headers) request = request.set(name, value);
   if (sent.body !== undefined) request = request.send(sent.body);
   const response = await request;
-  return checkResponse(step.response, response, captures, { file, sent, requestLine: step.line });
+  const context = { file, sent, requestLine: step.line };
+  const matched = checkResponse(step.response, response, captures, context);
+  const problems = onExchange ? await onExchange(toExchange(sent, response), test) : [];
+  if (problems.length > 0) {
+    const summary = `the exchange breaks the OpenAPI document:\n${problems.map((problem) => `  ${problem}`).join('\n')}`;
+    throw new SpecError(file, step.response.line, `${summary}\n\n${describeExchange(step.response, response, readBody(response), matched, context)}`);
+  }
+  return matched;
+}
+
+/** The request as sent and the answer, parsed, for checks beyond the spec's own expectations. */
+function toExchange(sent: SentRequest, response: Response): Exchange {
+  const url = new URL(sent.target, 'http://localhost');
+  const requestBody = sent.body === undefined ? undefined : parseJson(sent.body);
+  return {
+    method: sent.method,
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    ...(requestBody === undefined ? {} : { requestBody }),
+    status: response.status,
+    responseBody: readBody(response),
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function callAgent(test: TestApp, method: Method, target: string) {
