@@ -1,10 +1,7 @@
 // One alias claimed by 50 requests at once, round after round, on every store: one holder, and once held never anybody else's.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { startCouchServer } from '../support/couch-server.ts';
-import { registerAndLogIn, registrationBody, startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.ts';
+import { appStores } from '../support/backends.ts';
+import { registerAndLogIn, registrationBody, startTestApp, type TestApp } from '../support/test-app.ts';
 
 const aliasesSheet = 'adhocracy_ts.sheets.principal.IAliases';
 const aliasScope = 'user-alias';
@@ -12,25 +9,7 @@ const racers = 50;
 const users = 10;
 const rounds = Number(process.env.ALIAS_RACE_ROUNDS ?? 8);
 
-const stores: { name: string; rounds: number; options: () => Promise<{ options: TestAppOptions; cleanUp: () => Promise<void> }> }[] = [
-  { name: 'memory', rounds, options: async () => ({ options: {}, cleanUp: async () => undefined }) },
-  {
-    name: 'leveldb',
-    rounds,
-    options: async () => {
-      const directory = await mkdtemp(path.join(os.tmpdir(), 'alias-race-'));
-      return { options: { directory }, cleanUp: () => rm(directory, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: 'express-pouchdb',
-    rounds: Math.ceil(rounds / 2),
-    options: async () => {
-      const couch = await startCouchServer();
-      return { options: { couchUrl: couch.url }, cleanUp: () => couch.stop() };
-    },
-  },
-];
+const stores = appStores('alias-race', rounds, 2);
 
 const aliasesOf = (handles: string[]) => ({ data: { [aliasesSheet]: { aliases: handles.map((value) => ({ type: 'handle', value, public: true })) } } });
 

@@ -1,35 +1,14 @@
 // Unique names under racing renames and registrations, round after round, on every store: never two holders, never an unclaimed name.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { normalizeUnique } from '../../src/model/unique-values.ts';
-import { startCouchServer, type CouchServer } from '../support/couch-server.ts';
-import { ids, registerAndLogIn, registrationBody, startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.ts';
+import { appStores } from '../support/backends.ts';
+import { ids, registerAndLogIn, registrationBody, startTestApp, type TestApp } from '../support/test-app.ts';
 
 const rounds = Number(process.env.UNIQUE_RACE_ROUNDS ?? 150);
 const registrationEvery = 25;
 const nameScope = 'user-name';
 
-const stores: { name: string; rounds: number; options: () => Promise<{ options: TestAppOptions; cleanUp: () => Promise<void> }> }[] = [
-  { name: 'memory', rounds, options: async () => ({ options: {}, cleanUp: async () => undefined }) },
-  {
-    name: 'leveldb',
-    rounds,
-    options: async () => {
-      const directory = await mkdtemp(path.join(os.tmpdir(), 'unique-race-'));
-      return { options: { directory }, cleanUp: () => rm(directory, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: 'express-pouchdb',
-    rounds: Math.ceil(rounds / 3),
-    options: async () => {
-      const couch: CouchServer = await startCouchServer();
-      return { options: { couchUrl: couch.url }, cleanUp: () => couch.stop() };
-    },
-  },
-];
+const stores = appStores('unique-race', rounds, 3);
 
 for (const store of stores) {
   describe(`model/unique values racing on ${store.name}`, function () {

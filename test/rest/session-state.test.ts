@@ -1,11 +1,8 @@
 // A session's state: its size limit to the byte, never in a log, gone with a session ended by the limit per user, and never outliving a logout it races with.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { createLogger } from '../../src/log.ts';
-import { startCouchServer } from '../support/couch-server.ts';
-import { registerAndLogIn, startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.ts';
+import { appStores } from '../support/backends.ts';
+import { registerAndLogIn, startTestApp, type TestApp } from '../support/test-app.ts';
 
 const maxBytes = 16 * 1024;
 
@@ -74,25 +71,7 @@ describe('rest/session state', function () {
 });
 
 const rounds = Number(process.env.SESSION_STATE_RACE_ROUNDS ?? 20);
-const stores: { name: string; rounds: number; options: () => Promise<{ options: TestAppOptions; cleanUp: () => Promise<void> }> }[] = [
-  { name: 'memory', rounds, options: async () => ({ options: {}, cleanUp: async () => undefined }) },
-  {
-    name: 'leveldb',
-    rounds,
-    options: async () => {
-      const directory = await mkdtemp(path.join(os.tmpdir(), 'session-state-'));
-      return { options: { directory }, cleanUp: () => rm(directory, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: 'express-pouchdb',
-    rounds: Math.ceil(rounds / 2),
-    options: async () => {
-      const couch = await startCouchServer();
-      return { options: { couchUrl: couch.url }, cleanUp: () => couch.stop() };
-    },
-  },
-];
+const stores = appStores('session-state', rounds, 2);
 
 for (const store of stores) {
   describe(`rest/session state racing with logout on ${store.name}`, function () {

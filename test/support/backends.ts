@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PouchLocation } from '../../src/storage/pouchdb.ts';
 import { startCouchServer, type CouchServer } from './couch-server.ts';
+import type { TestAppOptions } from './test-app.ts';
 
 export interface Backend {
   name: string;
@@ -35,4 +36,37 @@ export function storageBackends(prefix: string): { backends: Backend[]; couchUrl
       await (await couch)?.stop();
     },
   };
+}
+
+/** A store a race test of the whole app runs on, with how many rounds it runs there. */
+export interface AppStore {
+  name: string;
+  rounds: number;
+  options(): Promise<{ options: TestAppOptions; cleanUp: () => Promise<void> }>;
+}
+
+/**
+ * Memory, LevelDB in a directory named after `prefix`, and a CouchDB server of its own, where each
+ * round is slower: `rounds` there divided by `couchDivisor`.
+ */
+export function appStores(prefix: string, rounds: number, couchDivisor: number): AppStore[] {
+  return [
+    { name: 'memory', rounds, options: async () => ({ options: {}, cleanUp: async () => undefined }) },
+    {
+      name: 'leveldb',
+      rounds,
+      options: async () => {
+        const directory = await mkdtemp(path.join(os.tmpdir(), `${prefix}-`));
+        return { options: { directory }, cleanUp: () => rm(directory, { recursive: true, force: true }) };
+      },
+    },
+    {
+      name: 'express-pouchdb',
+      rounds: Math.ceil(rounds / couchDivisor),
+      options: async () => {
+        const couch = await startCouchServer();
+        return { options: { couchUrl: couch.url }, cleanUp: () => couch.stop() };
+      },
+    },
+  ];
 }
