@@ -70,7 +70,10 @@ describe('hardening/hash queue', function () {
       collectGarbage();
       heap.push(process.memoryUsage().heapUsed);
     }
-    assert.ok(refused >= waves * perWave * 0.9, `only ${refused} of ${waves * perWave} were refused`);
+    // Those that find the one slot free get a turn: how many depends on how fast the requests arrive
+    // against how long a hash takes (537 of 600 refused on an idle machine, more under load). An
+    // unbounded queue would refuse none.
+    assert.ok(refused >= waves * perWave * 0.75, `only ${refused} of ${waves * perWave} were refused`);
     const growth = ((heap.at(-1) as number) - (heap[1] as number)) / 1024 / 1024;
     console.log(`      ${refused} of ${waves * perWave} logins refused with 503; heap after waves 2..${waves}: ${heap.slice(1).map((bytes) => (bytes / 1024 / 1024).toFixed(1)).join(', ')} MB`);
     assert.ok(growth < 8, `the heap grew by ${growth.toFixed(1)} MB over ${waves - 2} waves`);
