@@ -3,7 +3,7 @@ import type { Registry } from '../registry.ts';
 import type { ResourceRecord, ScanBudget, Storage } from '../storage/storage.ts';
 import { parentPath } from '../tree/path.ts';
 
-export const rateSheet = 'adhocracy_core.sheets.rate.IRate';
+const rateSheet = 'adhocracy_core.sheets.rate.IRate';
 const rateableSheet = 'adhocracy_core.sheets.rate.IRateable';
 const objectKey = `${rateSheet}:object`;
 
@@ -23,8 +23,10 @@ export async function sumRates(records: readonly ResourceRecord[], deps: { stora
     }
     const sources = (await storage.backreferences(record.path)).filter((reference) => reference.key === objectKey).map((reference) => reference.source);
     for (let index = 0; index < sources.length; index += 1) budget?.spend();
-    const versions = await storage.readResources(sources);
-    const items = await storage.readResources(sources.map((source) => parentPath(source) as string));
+    // The rate versions and their items (a hidden item hides its versions), in one read.
+    const read = await storage.readResources([...sources, ...sources.map((source) => parentPath(source) as string)]);
+    const versions = read.slice(0, sources.length);
+    const items = read.slice(sources.length);
     let sum = 0;
     versions.forEach((version, index) => {
       if (!version || version.hidden || items[index]?.hidden || !version.tags?.includes('LAST')) return;

@@ -134,17 +134,8 @@ async function listByRates(options: {
     throw badRequest('querystring', 'aggregateby', `aggregateby=${query.aggregateBy.as} cannot be combined with a rates filter`, 'invalid_parameter');
   }
   const sortedByRates = query.sort?.key === ratesIndex;
-  const blame = query.depth === 1 ? 'rates' : 'depth';
-  const overBudget = async <T>(run: () => Promise<T>) => {
-    try {
-      return await run();
-    } catch (error) {
-      if (!(error instanceof ScanLimitError)) throw error;
-      throw badRequest('querystring', blame, `${blame === 'depth' ? `At depth ${query.depth}, this query` : 'Working out rates'} reads more than ${error.limit} stored resources, the most one request may read`, 'too_expensive');
-    }
-  };
-  const all = await overBudget(() => storage.queryChildren({ ...childQuery, ...(sortedByRates ? { sort: undefined } : {}), limit: undefined, offset: 0 }));
-  const rates = await overBudget(() => sumRates(all, { storage, registry, budget: childQuery.budget }));
+  const all = await answerOverBudget(query, 'rates', () => storage.queryChildren({ ...childQuery, ...(sortedByRates ? { sort: undefined } : {}), limit: undefined, offset: 0 }));
+  const rates = await answerOverBudget(query, 'rates', () => sumRates(all, { storage, registry, budget: childQuery.budget }));
   const rateOf = (record: ResourceRecord) => rates.get(record.path) ?? null;
   const matches = all.filter((record) => query.ratesFilters.every((filter) => matchesIndexFilter(rateOf(record), filter)));
   if (sortedByRates) {
@@ -236,7 +227,7 @@ async function countKept(childQuery: ChildQuery, counts: Record<string, ChildCou
 }
 
 /** Which of a listing's queries ran out of budget. */
-type Step = 'list' | 'count' | 'aggregate';
+type Step = 'list' | 'count' | 'aggregate' | 'rates';
 
 /** Runs a query; past its budget, a 400 naming the parameter that made it read so much. */
 async function answerOverBudget<T>(query: PoolQuery, step: Step, run: () => Promise<T>): Promise<T> {
@@ -253,6 +244,7 @@ function tooExpensive(query: PoolQuery, step: Step, limit: number): ApiError {
   const what: Record<string, string> = {
     depth: `At depth ${query.depth}, this query`,
     aggregateby: 'Aggregating the matches',
+    rates: 'Working out rates',
     count: 'Counting the matches',
     offset: `Skipping ${query.offset} matches`,
     limit: query.limit === undefined ? 'Without a limit, this query' : `With limit ${query.limit}, this query`,
@@ -262,13 +254,15 @@ function tooExpensive(query: PoolQuery, step: Step, limit: number): ApiError {
 }
 
 /**
- * The parameter that makes a query read beyond what it answers: the depth, the count or aggregation
- * asked for, then what skips or leaves out matches, then a missing limit.
+ * The parameter that makes a query read beyond what it answers: the depth, the count, aggregation or
+ * rates asked for, then what skips or leaves out matches, then a missing limit.
  */
 function blameFor(query: PoolQuery, step: Step): string {
   if (query.depth !== 1) return 'depth';
   if (step === 'aggregate') return 'aggregateby';
   if (step === 'count') return 'count';
+  // Rates are worked out for every match, whatever the page.
+  if (step === 'rates') return 'rates';
   if (query.offset > 0) return 'offset';
   return query.narrowedBy[0] ?? 'limit';
 }
