@@ -385,7 +385,8 @@ export function createResourceService(deps: {
   }
 }
 
-function emptyUpdate(): UpdatedResources {
+/** What a staged write reports until its transaction commits, and a batch that stored nothing. */
+export function emptyUpdate(): UpdatedResources {
   return { created: [], modified: [], removed: [], changed_descendants: [] };
 }
 

@@ -1,6 +1,7 @@
 // POST /batch: several requests as one transaction, with preliminary paths; all of them are stored, or none.
 import { ApiError, badRequest, type ErrorDetail } from '../errors.ts';
 import { userPasswordHeader } from '../headers.ts';
+import { emptyUpdate } from '../model/resources.ts';
 import { isPlainObject } from '../model/sheet-input.ts';
 import { AlreadyExistsError, RevisionConflictError } from '../storage/storage.ts';
 import { routeRequest } from './dispatch.ts';
@@ -126,8 +127,4 @@ export function createBatchView(routes: () => readonly Route[]): View {
 /** The failed subrequest's errors, each named with its place in the batch. */
 function errorsOf(error: ApiError, index: number): ErrorDetail[] {
   return error.errors.map((detail) => ({ ...detail, name: `${index}.${detail.name}` }));
-}
-
-function emptyUpdate() {
-  return { created: [], modified: [], removed: [], changed_descendants: [] };
 }
