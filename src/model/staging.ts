@@ -71,9 +71,7 @@ export class Staging {
 
   /** A record read from the store (with its revision), or one staged earlier in this transaction, changed. */
   replace(record: ResourceRecord): void {
-    const staged = this.inserted.get(record.path);
-    if (staged) staged.record = record;
-    else this.replaced.set(record.path, record);
+    this.reindex(record);
     if (!this.created.has(record.path)) this.modified.add(record.path);
   }
 
