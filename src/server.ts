@@ -1,13 +1,12 @@
 // Reads the configuration, starts the app, listens, and shuts down cleanly on SIGTERM and SIGINT.
 import { mkdir } from 'node:fs/promises';
-import http from 'node:http';
+import type http from 'node:http';
 import path from 'node:path';
 import { createApp } from './app.ts';
 import { ConfigError, readConfig } from './config.ts';
 import { createHttpServer } from './http-server.ts';
 import { listen } from './listen.ts';
 import { bufferLines, createLogger, describeError } from './log.ts';
-import { answerClientError } from './rest/error-handler.ts';
 import { StorageUnavailableError } from './storage/storage.ts';
 
 const output = bufferLines((text) => process.stdout.write(text));
@@ -29,8 +28,8 @@ async function main(): Promise<void> {
   app.acceptWebSockets(server);
   const servers = [server];
   if (config.wsPort !== undefined) {
-    const wsServer = http.createServer(answerOnlyUpgrades);
-    wsServer.on('clientError', answerClientError);
+    // The same timeouts and answer to unparsable requests as the API's port.
+    const wsServer = createHttpServer(config.requestTimeoutSeconds, answerOnlyUpgrades);
     app.acceptWebSockets(wsServer);
     servers.push(wsServer);
   }
