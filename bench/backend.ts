@@ -14,7 +14,7 @@ export const sheet = {
   password: 'adhocracy_core.sheets.principal.IPasswordAuthentication',
 } as const;
 const userType = 'adhocracy_core.resources.principal.IUser';
-const basicPoolType = 'adhocracy_core.resources.pool.IBasicPool';
+export const basicPoolType = 'adhocracy_core.resources.pool.IBasicPool';
 
 export const admin = { name: 'bench-admin', email: 'bench-admin@example.org', password: 'bench-admin-password' };
 export const benchUser = { name: 'bench-user', email: 'bench-user@example.org', password: 'bench-user-password' };
@@ -80,6 +80,8 @@ export interface BackendFixture {
   poolPath: string;
   /** One pool per connection for the PUT scenario, so that concurrent PUTs never conflict with each other. */
   putPaths: string[];
+  /** One pool that every connection of the busy-pool scenario creates children in. */
+  busyPoolPath: string;
   /** What the backend answered, for the bare express baseline to answer the same. */
   bodies: Record<string, unknown>;
 }
@@ -110,7 +112,9 @@ export async function prepareBackend(server: Server, putPools: number): Promise<
     putPaths.push(await createPool(url, '/', `put-${String(index).padStart(2, '0')}`, adminToken));
   }
 
+  const busyPoolPath = await createPool(url, '/', 'busy', adminToken);
+
   const userBody = (await expectOk('GET', `${url}${userPath}`, { headers: { 'X-User-Token': userToken } })).body;
   const poolBody = (await expectOk('GET', `${url}${poolPath}`)).body;
-  return { adminToken, userPath, userToken, poolPath, putPaths, bodies: { [userPath]: userBody, [poolPath]: poolBody } };
+  return { adminToken, userPath, userToken, poolPath, putPaths, busyPoolPath, bodies: { [userPath]: userBody, [poolPath]: poolBody } };
 }

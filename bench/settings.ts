@@ -32,7 +32,8 @@ export interface Settings {
 export const usage = `npm run bench [-- [--quick] [--only=ROW,...] [--profile[=SCENARIO]] [--backend=DIR]]
   (no option)  the full run: 5 rounds of 3 s per side, a pool of 100,000, 10^6 bogus tokens (about 12 minutes on 2 cores)
   --quick      3 rounds of 0.4 s without warm-up, pools of 1,000 and 200, 6,000 bogus tokens (about a minute)
-  --only       measures only these rows: user-get, pool-get, login, registration, put, page-big,
+  --only       measures only these rows: user-get, pool-get, login, registration, put, post-busy-20,
+               post-busy-50, page-big,
                user-get-during-logins, user-get-vs-peer, login-vs-peer, login-fairness, rss,
                ws-fanout, ws-idle-rss, ws-cross-process (the rest of the set-up still runs)
   --profile    runs only the backend under one scenario with node --cpu-prof and prints where the time goes;

@@ -133,6 +133,7 @@ export function createResourceService(deps: {
     return withDerivedFields(registry, { path, contentType: type.id, data: withItemStamps(registry, type.id, undefined, stored, now) });
   }
 
+  const updatedByTransaction = new WeakMap<Staging, Promise<UpdatedResources>>();
   const versions = createVersions({ registry, storage, unique, newRecord });
   const begin = () =>
     new Staging(storage, new Date(clock.now()).toISOString(), async (st) => toJournal(st.now, { ...(await updatedBy(st)), access: [...st.accessChanged] }));
@@ -232,7 +233,17 @@ export function createResourceService(deps: {
    * a written reference points to, since its backreferences changed; changed_descendants every pool
    * above any of them.
    */
-  async function updatedBy(st: Staging): Promise<UpdatedResources> {
+  function updatedBy(st: Staging): Promise<UpdatedResources> {
+    // Asked for once a transaction is complete, by its journal at the commit and by the answer after it: worked out once.
+    let updated = updatedByTransaction.get(st);
+    if (!updated) {
+      updated = findUpdated(st);
+      updatedByTransaction.set(st, updated);
+    }
+    return updated;
+  }
+
+  async function findUpdated(st: Staging): Promise<UpdatedResources> {
     const created = new Set(st.created);
     const removed = new Set([...st.removed].filter((path) => !created.has(path)));
     const modified = new Set<string>();

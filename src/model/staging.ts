@@ -42,11 +42,14 @@ export class Staging {
   }
 
   async readMany(paths: readonly string[]): Promise<(ResourceRecord | undefined)[]> {
-    const stored = await this.storage.readResources(paths);
-    return paths.map((path, index) => {
-      const found = stored[index];
-      if (found && !this.originals.has(path)) this.originals.set(path, found);
-      return this.inserted.get(path)?.record ?? this.replaced.get(path) ?? found;
+    // What this transaction inserted, or replaced after reading it, is not read again: the stored copy would only be shadowed.
+    const unread = paths.filter((path) => !this.inserted.has(path) && !(this.replaced.has(path) && this.originals.has(path)));
+    const stored = unread.length > 0 ? await this.storage.readResources(unread) : [];
+    const found = new Map(unread.map((path, index) => [path, stored[index]]));
+    return paths.map((path) => {
+      const record = found.get(path);
+      if (record && !this.originals.has(path)) this.originals.set(path, record);
+      return this.inserted.get(path)?.record ?? this.replaced.get(path) ?? record;
     });
   }
 

@@ -34,8 +34,11 @@ export function sendRevalidated(request: Request, response: Response, body: unkn
     response.status(304).end();
     return;
   }
+  // Node's own end(): given a string, it sends the head and the body in one write, where express's send()
+  // would make a buffer of the body, write the two apart, and work out freshness once more.
   response.setHeader('Content-Type', 'application/json; charset=utf-8');
-  response.send(text);
+  response.setHeader('Content-Length', Buffer.byteLength(text));
+  response.end(text);
 }
 
 /** Answers that must never be stored: errors, and whatever a method other than GET answers (tokens among them). */

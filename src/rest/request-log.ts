@@ -10,7 +10,7 @@ export function createRequestLog(log: Logger, now: () => number = () => performa
   return (request, response, next) => {
     const given = request.get(requestIdHeader);
     const requestId = given !== undefined && acceptableRequestId.test(given) ? given : randomUUID();
-    response.set(requestIdHeader, requestId);
+    response.setHeader(requestIdHeader, requestId);
     const started = now();
     response.on('finish', () => {
       log.info('request', {
