@@ -11,6 +11,7 @@ import { fanoutRowIds, measureFanout } from './fanout.ts';
 import type { Measurement } from './load.ts';
 import { describeServerErrors, stopAll, stopAllOnExit } from './processes.ts';
 import { runProfile } from './profile.ts';
+import { measureSequences, sequenceRowIds } from './sequences.ts';
 import { formatTable, writeResults, type Row } from './report.ts';
 import { measureRss, type RssResult } from './rss.ts';
 import { defineComparisons } from './scenarios.ts';
@@ -37,7 +38,7 @@ async function runBench(settings: Settings): Promise<void> {
   const comparisons = defineComparisons(context);
   const { only } = settings;
   if (only) {
-    const known = [...comparisons.map((comparison) => comparison.id), 'login-fairness', 'rss', ...fanoutRowIds];
+    const known = [...comparisons.map((comparison) => comparison.id), 'login-fairness', 'rss', ...sequenceRowIds, ...fanoutRowIds];
     const unknown = only.filter((id) => !known.includes(id));
     if (unknown.length > 0) throw new Error(`--only: no row ${unknown.join(', ')}; choose from ${known.join(', ')}`);
     notes.push(`--only=${only.join(',')}: the other rows were not measured`);
@@ -70,6 +71,13 @@ async function runBench(settings: Settings): Promise<void> {
     rows.push(row);
     measurements[row.id] = fairness;
     say(`  ${row.ratioText}, p50 ${fairness.others.p50Ms} ms, p99 ${fairness.others.p99Ms} ms`);
+  }
+
+  const sequenceIds = sequenceRowIds.filter((id) => !only || only.includes(id));
+  if (sequenceIds.length > 0) {
+    const sequenceRows = await measureSequences(settings, context.backend, sequenceIds, say);
+    rows.push(...sequenceRows);
+    for (const row of sequenceRows) measurements[row.id] = { measured: row.measured, baseline: row.baseline };
   }
 
   let rss: RssResult | undefined;

@@ -35,6 +35,7 @@ export const usage = `npm run bench [-- [--quick] [--only=ROW,...] [--profile[=S
   --only       measures only these rows: user-get, pool-get, login, registration, put, post-busy-20,
                post-busy-50, page-big,
                user-get-during-logins, user-get-vs-peer, login-vs-peer, login-fairness, rss,
+               batch-20, batch-20-couchdb, version-20,
                ws-fanout, ws-idle-rss, ws-cross-process (the rest of the set-up still runs)
   --profile    runs only the backend under one scenario with node --cpu-prof and prints where the time goes;
                SCENARIO: user-get (default), pool-get, login, registration, put, page-big, page-small
