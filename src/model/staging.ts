@@ -15,8 +15,11 @@ export interface HeldForCommit {
 export class Staging {
   private readonly inserted = new Map<string, { record: ResourceRecord; counter?: { name: string; value: number } }>();
   private readonly replaced = new Map<string, ResourceRecord>();
-  /** Resources as they were stored when this transaction first read them. */
-  private readonly originals = new Map<string, ResourceRecord>();
+  /**
+   * Resources as they were stored when this transaction first read them, and paths it found empty: a
+   * transaction reads each path once (its commit finds out whether anything changed meanwhile).
+   */
+  private readonly originals = new Map<string, ResourceRecord | undefined>();
   private readonly claims: HeldForCommit[] = [];
   /** What must happen once the transaction is stored (ending the sessions of a changed password). */
   private readonly committedHooks: (() => Promise<void>)[] = [];
@@ -42,15 +45,13 @@ export class Staging {
   }
 
   async readMany(paths: readonly string[]): Promise<(ResourceRecord | undefined)[]> {
-    // What this transaction inserted, or replaced after reading it, is not read again: the stored copy would only be shadowed.
-    const unread = paths.filter((path) => !this.inserted.has(path) && !(this.replaced.has(path) && this.originals.has(path)));
-    const stored = unread.length > 0 ? await this.storage.readResources(unread) : [];
-    const found = new Map(unread.map((path, index) => [path, stored[index]]));
-    return paths.map((path) => {
-      const record = found.get(path);
-      if (record && !this.originals.has(path)) this.originals.set(path, record);
-      return this.inserted.get(path)?.record ?? this.replaced.get(path) ?? record;
-    });
+    // What this transaction inserted is not read from the store: the stored copy would only be shadowed.
+    const unread = [...new Set(paths.filter((path) => !this.inserted.has(path) && !this.originals.has(path)))];
+    if (unread.length > 0) {
+      const stored = await this.storage.readResources(unread);
+      unread.forEach((path, index) => this.originals.has(path) || this.originals.set(path, stored[index]));
+    }
+    return paths.map((path) => this.inserted.get(path)?.record ?? this.replaced.get(path) ?? this.originals.get(path));
   }
 
   /** A resource as it was stored before this transaction changed it. */

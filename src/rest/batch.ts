@@ -1,9 +1,10 @@
 // POST /batch: several requests as one transaction, with preliminary paths; all of them are stored, or none.
 import { ApiError, badRequest, type ErrorDetail } from '../errors.ts';
 import { userPasswordHeader } from '../headers.ts';
-import { emptyUpdate } from '../model/resources.ts';
+import { emptyUpdate, nameSheet } from '../model/resources.ts';
 import { isPlainObject } from '../model/sheet-input.ts';
 import { AlreadyExistsError, RevisionConflictError } from '../storage/storage.ts';
+import { childPath, type PathCodec } from '../tree/path.ts';
 import { routeRequest } from './dispatch.ts';
 import { serializeUpdated } from './serialize.ts';
 import type { Route, View } from './view.ts';
@@ -50,6 +51,16 @@ function readSubrequests(body: unknown, max: number): Subrequest[] {
   });
 }
 
+/** The children that the batch's POSTs name, under pools given by path or URL (not preliminary paths, which exist only later). */
+function namedChildrenOf(subrequests: readonly Subrequest[], codec: PathCodec): string[] {
+  return subrequests.flatMap(({ method, path: target, body }) => {
+    const name = isPlainObject(body) && isPlainObject(body.data) && isPlainObject(body.data[nameSheet]) ? body.data[nameSheet].name : undefined;
+    if (method !== 'POST' || typeof name !== 'string' || target.startsWith('@')) return [];
+    const pool = (target.startsWith('/') ? target : codec.fromReference(target))?.split('?')[0];
+    return pool === undefined ? [] : [childPath(pool.endsWith('/') ? pool : `${pool}/`, name)];
+  });
+}
+
 /** A copy of a JSON value with every string that is a known preliminary path replaced by its URL. */
 function resolvePreliminary(value: unknown, paths: ReadonlyMap<string, string>): unknown {
   if (typeof value === 'string') return paths.get(value) ?? value;
@@ -68,6 +79,8 @@ export function createBatchView(routes: () => readonly Route[]): View {
     const { resources, codec, config } = services;
     const subrequests = readSubrequests(request.body, config.batchMaxRequests);
     const staging = resources.begin();
+    // Each POST naming its child looks for that name first: all of them in one read (over CouchDB, one request instead of one each).
+    await staging.readMany(namedChildrenOf(subrequests, codec));
     const paths = new Map<string, string>();
     const responses: { code: number; body: unknown }[] = [];
     const failed = (error: ApiError) => {

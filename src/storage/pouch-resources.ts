@@ -150,8 +150,7 @@ export class ResourceDocuments {
     if (journal && 'local' in this.writer) unit.docs.push(journal);
     let revs: string[];
     try {
-      revs = await this.write(unit, beforeDocs);
-      if (journal && 'remote' in this.writer) await this.writer.remote(journal);
+      revs = await this.write(unit, beforeDocs, journal ? [journal] : []);
     } catch (error) {
       // Whatever we hold of them is older than what the store has.
       for (const record of [...inserts.map(({ record: inserted }) => inserted), ...replaces]) this.cache.forget(resourceKey(record.path));
@@ -223,9 +222,10 @@ export class ResourceDocuments {
       .sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
   }
 
-  private async write(unit: WriteUnit, befores: ReadonlyMap<string, ResourceDoc> = new Map()): Promise<string[]> {
+  /** `after` (a journal) is written over CouchDB once everything else is; locally it is part of the unit already. */
+  private async write(unit: WriteUnit, befores: ReadonlyMap<string, ResourceDoc> = new Map(), after: readonly PutDoc[] = []): Promise<string[]> {
     if ('local' in this.writer) return this.writer.local.write(unit);
-    return this.writeRemote(unit, befores);
+    return this.writeRemote(unit, befores, after);
   }
 
   /**
@@ -236,14 +236,25 @@ export class ResourceDocuments {
    * removal of a subtree is one _bulk_docs request; what it misses of a subtree that changed meanwhile
    * is tried again.
    */
-  private async writeRemote(unit: WriteUnit, befores: ReadonlyMap<string, ResourceDoc>): Promise<string[]> {
+  private async writeRemote(unit: WriteUnit, befores: ReadonlyMap<string, ResourceDoc>, after: readonly PutDoc[]): Promise<string[]> {
+    const revs = await this.writeRemoteUnit(unit, befores, after);
+    this.forgetCounts(unit);
+    return revs;
+  }
+
+  private async writeRemoteUnit(unit: WriteUnit, befores: ReadonlyMap<string, ResourceDoc>, after: readonly PutDoc[]): Promise<string[]> {
     const { remote: put, transactions } = this.writer as { remote: PutDocument; transactions: RemoteTransactions };
+    const writeAfter = async () => {
+      for (const doc of after) await put(doc);
+    };
     const resources = unit.docs.filter((doc) => doc.kind === 'resource' && !doc._deleted);
     if (resources.length > 1 && resources.length === unit.docs.length) {
       for (const doc of unit.upserts ?? []) await this.upsert(doc);
-      const revs = await transactions.write(unit.docs, befores, Date.now());
-      for (const id of unit.removals ?? []) await this.removeIfThere(id);
-      this.forgetCounts(unit);
+      const removals = unit.removals ?? [];
+      // With nothing to remove afterwards, the transaction's own last request carries `after` too.
+      const revs = await transactions.write(unit.docs, befores, Date.now(), removals.length === 0 ? after : []);
+      for (const id of removals) await this.removeIfThere(id);
+      if (removals.length > 0) await writeAfter();
       return revs;
     }
     const removals = unit.docs.filter((doc) => doc._deleted || doc.kind === 'tombstone');
@@ -252,7 +263,7 @@ export class ResourceDocuments {
       const conflicted = results.find((result) => 'error' in result && result.error);
       if (conflicted) throw conflicted;
       await Promise.all((unit.removals ?? []).map((id) => this.removeIfThere(id)));
-      this.forgetCounts(unit);
+      await writeAfter();
       return results.map((result) => (result as PouchDB.Core.Response).rev);
     }
     for (const doc of unit.upserts ?? []) await this.upsert(doc);
@@ -266,7 +277,7 @@ export class ResourceDocuments {
       }
     }
     for (const id of unit.removals ?? []) await this.removeIfThere(id);
-    this.forgetCounts(unit);
+    await writeAfter();
     return revs;
   }
 

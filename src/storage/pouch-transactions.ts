@@ -25,8 +25,11 @@ export class RemoteTransactions {
 
   constructor(private readonly db: Db) {}
 
-  /** Writes the documents of one transaction; answers their new revisions, or throws the first conflict, having written nothing visible. */
-  async write(docs: readonly PutDoc[], befores: ReadonlyMap<string, ResourceDoc>, now: number): Promise<string[]> {
+  /**
+   * Writes the documents of one transaction; answers their new revisions, or throws the first conflict,
+   * having written nothing visible. `after` (the transaction's journal) is written once all of it is visible.
+   */
+  async write(docs: readonly PutDoc[], befores: ReadonlyMap<string, ResourceDoc>, now: number, after: readonly PutDoc[] = []): Promise<string[]> {
     const id = randomBytes(12).toString('base64url');
     const marker = await this.db.put({ _id: transactionKey(id), kind: 'txn', state: 'pending', at: now, ids: docs.map((doc) => doc._id) } as unknown as PouchDB.Core.PutDocument<Doc>);
     const staged = docs.map((doc) => ({ ...doc, txn: id, ...(befores.has(doc._id) ? { before: befores.get(doc._id) } : {}) }));
@@ -38,9 +41,9 @@ export class RemoteTransactions {
       throw failed;
     }
     // The moment the transaction becomes visible, as a whole.
-    await this.db.put({ _id: transactionKey(id), _rev: marker.rev, kind: 'txn', state: 'committed', at: now, ids: docs.map((doc) => doc._id) } as unknown as PouchDB.Core.PutDocument<Doc>);
+    const committed = await this.db.put({ _id: transactionKey(id), _rev: marker.rev, kind: 'txn', state: 'committed', at: now, ids: docs.map((doc) => doc._id) } as unknown as PouchDB.Core.PutDocument<Doc>);
     this.committed.set(id, true);
-    return this.cleanUp(id, staged, revs);
+    return this.cleanUp(id, staged, revs, { markerRev: committed.rev, after });
   }
 
   /** Each document as a reader may see it: its new state, what it replaced, or nothing. */
@@ -94,16 +97,24 @@ export class RemoteTransactions {
     if (marker) await removeIgnoringConflict(this.db, marker._id, marker._rev);
   }
 
-  /** Takes the transaction's traces off its documents, then removes its marker; answers the documents' revisions. */
-  private async cleanUp(id: string, docs: readonly PutDoc[], revs: readonly string[]): Promise<string[]> {
+  /**
+   * Takes the transaction's traces off its documents and removes its marker; answers the documents'
+   * revisions. The writer knows its marker's revision and has more to write (`after`): all of that is one request.
+   */
+  private async cleanUp(id: string, docs: readonly PutDoc[], revs: readonly string[], writer?: { markerRev: string; after: readonly PutDoc[] }): Promise<string[]> {
     const clean = docs.map((doc, index) => {
       const { txn: _txn, before: _before, ...rest } = doc as PutDoc & { txn?: string; before?: unknown };
       return { ...rest, _rev: revs[index] };
     });
+    const markerRemoval = writer ? [{ _id: transactionKey(id), _rev: writer.markerRev, _deleted: true }] : [];
     // A document changed again meanwhile carries no trace any more: its conflict here is fine.
-    const results = await this.db.bulkDocs(clean as unknown as PouchDB.Core.PutDocument<Doc>[]);
-    const marker = await getDoc(this.db, transactionKey(id));
-    if (marker) await removeIgnoringConflict(this.db, marker._id, marker._rev);
-    return results.map((result, index) => ('rev' in result && result.rev ? (result.rev as string) : (revs[index] as string)));
+    const results = await this.db.bulkDocs([...clean, ...markerRemoval, ...(writer?.after ?? [])] as unknown as PouchDB.Core.PutDocument<Doc>[]);
+    const failedAfter = results.slice(clean.length + markerRemoval.length).find((result) => 'error' in result && result.error);
+    if (failedAfter) throw failedAfter;
+    if (!writer) {
+      const marker = await getDoc(this.db, transactionKey(id));
+      if (marker) await removeIgnoringConflict(this.db, marker._id, marker._rev);
+    }
+    return results.slice(0, clean.length).map((result, index) => ('rev' in result && result.rev ? (result.rev as string) : (revs[index] as string)));
   }
 }
