@@ -131,6 +131,16 @@ export async function getDoc(db: Db, id: string): Promise<StoredDoc | undefined>
   }
 }
 
+/**
+ * bulkDocs, with each result at the index of its document. CouchDB answers in the order it was given,
+ * PouchDB's own server (express-pouchdb) not always: a result is matched to its document by id.
+ */
+export async function writeDocs(db: Db, docs: readonly PouchDB.Core.PutDocument<Doc>[]): Promise<(PouchDB.Core.Response | PouchDB.Core.Error)[]> {
+  const results = await db.bulkDocs(docs as PouchDB.Core.PutDocument<Doc>[]);
+  const byId = new Map(results.map((result) => [result.id, result]));
+  return docs.map((doc, index) => (doc._id !== undefined ? byId.get(doc._id) : undefined) ?? (results[index] as PouchDB.Core.Response | PouchDB.Core.Error));
+}
+
 /** Deletes a document; somebody else deleting or changing it first is fine. */
 export async function removeIgnoringConflict(db: Db, id: string, rev: string): Promise<void> {
   try {

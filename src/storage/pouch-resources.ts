@@ -16,6 +16,7 @@ import {
   toResource,
   type Db,
   type Doc,
+  writeDocs,
   type ResourceDoc,
   type StoredDoc,
 } from './pouch-documents.ts';
@@ -259,7 +260,7 @@ export class ResourceDocuments {
     }
     const removals = unit.docs.filter((doc) => doc._deleted || doc.kind === 'tombstone');
     if (removals.length > 1) {
-      const results = await this.db.bulkDocs(removals as PouchDB.Core.PutDocument<Doc>[]);
+      const results = await writeDocs(this.db, removals as PouchDB.Core.PutDocument<Doc>[]);
       const conflicted = results.find((result) => 'error' in result && result.error);
       if (conflicted) throw conflicted;
       await Promise.all((unit.removals ?? []).map((id) => this.removeIfThere(id)));

@@ -1,7 +1,7 @@
 // Transactions over CouchDB, which stores no two documents atomically: a marker document decides, and every reader asks it.
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { getDoc, highKey, isStatus, removeIgnoringConflict, type Db, type Doc, type ResourceDoc, type StoredDoc } from './pouch-documents.ts';
+import { getDoc, highKey, isStatus, removeIgnoringConflict, writeDocs, type Db, type Doc, type ResourceDoc, type StoredDoc } from './pouch-documents.ts';
 import type { PutDoc } from './pouch-writes.ts';
 
 export const transactionKey = (id: string) => `txn:${id}`;
@@ -33,7 +33,7 @@ export class RemoteTransactions {
     const id = randomBytes(12).toString('base64url');
     const marker = await this.db.put({ _id: transactionKey(id), kind: 'txn', state: 'pending', at: now, ids: docs.map((doc) => doc._id) } as unknown as PouchDB.Core.PutDocument<Doc>);
     const staged = docs.map((doc) => ({ ...doc, txn: id, ...(befores.has(doc._id) ? { before: befores.get(doc._id) } : {}) }));
-    const results = await this.db.bulkDocs(staged as unknown as PouchDB.Core.PutDocument<Doc>[]);
+    const results = await writeDocs(this.db, staged as unknown as PouchDB.Core.PutDocument<Doc>[]);
     const failed = results.find((result) => 'error' in result && result.error);
     const revs = results.map((result) => ('rev' in result ? (result.rev as string) : ''));
     if (failed) {
@@ -108,7 +108,7 @@ export class RemoteTransactions {
     });
     const markerRemoval = writer ? [{ _id: transactionKey(id), _rev: writer.markerRev, _deleted: true }] : [];
     // A document changed again meanwhile carries no trace any more: its conflict here is fine.
-    const results = await this.db.bulkDocs([...clean, ...markerRemoval, ...(writer?.after ?? [])] as unknown as PouchDB.Core.PutDocument<Doc>[]);
+    const results = await writeDocs(this.db, [...clean, ...markerRemoval, ...(writer?.after ?? [])] as unknown as PouchDB.Core.PutDocument<Doc>[]);
     const failedAfter = results.slice(clean.length + markerRemoval.length).find((result) => 'error' in result && result.error);
     if (failedAfter) throw failedAfter;
     if (!writer) {

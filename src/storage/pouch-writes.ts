@@ -1,6 +1,6 @@
 // The one writer of a local store: writes that arrive while a batch is written leave together, with the pools' counts and counters, in one atomic batch.
 import { LRUCache } from 'lru-cache';
-import { countsKey, getDoc, isJournalKey, type Db, type Doc } from './pouch-documents.ts';
+import { countsKey, getDoc, isJournalKey, writeDocs, type Db, type Doc } from './pouch-documents.ts';
 import type { ChildCounts } from './storage.ts';
 
 export type PutDoc = PouchDB.Core.PutDocument<Doc> & { _id: string; _deleted?: boolean };
@@ -224,7 +224,7 @@ export class LocalCommitter {
     const docs = [...admitted.flatMap(({ unit }) => unit.docs), ...derived];
     let results: (PouchDB.Core.Response | PouchDB.Core.Error)[];
     try {
-      results = await this.db.bulkDocs(docs);
+      results = await writeDocs(this.db, docs);
     } catch (error) {
       // Nothing was stored: what this process holds of counts and counters may be behind the store's.
       this.counts.clear();

@@ -15,7 +15,8 @@ export interface Backend {
 /** The backends, each database named `<prefix>-<uuid>`; call `stop` after the tests to stop the server it started. */
 export function storageBackends(prefix: string): { backends: Backend[]; couchUrl(): Promise<string>; stop(): Promise<void> } {
   let couch: Promise<CouchServer> | undefined;
-  const couchUrl = async () => (await (couch ??= startCouchServer())).url;
+  // On disk, as a CouchDB server is run: its answers come back in the timing (and order) LevelDB gives them.
+  const couchUrl = async () => (await (couch ??= startCouchServer({ onDisk: true }))).url;
   return {
     couchUrl,
     backends: [
