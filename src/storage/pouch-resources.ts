@@ -250,7 +250,7 @@ export class ResourceDocuments {
     };
     const resources = unit.docs.filter((doc) => doc.kind === 'resource' && !doc._deleted);
     if (resources.length > 1 && resources.length === unit.docs.length) {
-      for (const doc of unit.upserts ?? []) await this.upsert(doc);
+      await this.upsert(unit.upserts ?? []);
       const removals = unit.removals ?? [];
       // With nothing to remove afterwards, the transaction's own last request carries `after` too.
       const revs = await transactions.write(unit.docs, befores, Date.now(), removals.length === 0 ? after : []);
@@ -267,7 +267,7 @@ export class ResourceDocuments {
       await writeAfter();
       return results.map((result) => (result as PouchDB.Core.Response).rev);
     }
-    for (const doc of unit.upserts ?? []) await this.upsert(doc);
+    await this.upsert(unit.upserts ?? []);
     const revs: string[] = [];
     for (const doc of unit.docs) {
       if (doc._deleted) {
@@ -287,14 +287,11 @@ export class ResourceDocuments {
     for (const change of unit.counts ?? []) this.cache.forget(countsKey(change.pool));
   }
 
-  private async upsert(doc: PutDoc): Promise<void> {
-    const current = await getDoc(this.db, doc._id);
-    try {
-      await this.db.put({ ...doc, ...(current ? { _rev: current._rev } : {}) } as PouchDB.Core.PutDocument<Doc>);
-    } catch (error) {
-      // Written meanwhile by somebody else: the same document, since it is derived from its id.
-      if (!isStatus(error, 409)) throw error;
-    }
+  /** Documents derived from their ids, in one request: one that conflicts is there already, and the same. */
+  private async upsert(docs: readonly PutDoc[]): Promise<void> {
+    if (docs.length === 0) return;
+    const failed = (await writeDocs(this.db, docs as PouchDB.Core.PutDocument<Doc>[])).find((result) => 'error' in result && result.error && result.status !== 409);
+    if (failed) throw failed;
   }
 
   private async removeIfThere(id: string): Promise<void> {

@@ -23,7 +23,10 @@ export interface CountChange {
  */
 export interface WriteUnit {
   docs: PutDoc[];
-  /** Documents written over whatever revision they have, if any (what a crash may have left behind). */
+  /**
+   * Documents whose id says all they hold (references, guards): written unless they are there already,
+   * in which case the one there is the same. They are not read first; a conflict on one is its being there.
+   */
   upserts?: PutDoc[];
   /** Ids of documents deleted if they are there. */
   removals?: string[];
@@ -145,8 +148,10 @@ export class LocalCommitter {
    */
   private async admit(batch: Waiting[]): Promise<Waiting[]> {
     const idsOf = (unit: WriteUnit) => [...unit.docs.map((doc) => doc._id), ...(unit.upserts ?? []).map((doc) => doc._id), ...(unit.removals ?? [])];
-    // A journal's id is new by construction: reading it to see that it is not there would be wasted.
-    const checkedIds = [...new Set(batch.filter(({ checked }) => checked).flatMap(({ unit }) => idsOf(unit)))].filter((id) => !isJournalKey(id));
+    // A journal's id is new by construction, and an upsert needs no revision: reading them would be wasted.
+    const checkedIds = [...new Set(batch.filter(({ checked }) => checked).flatMap(({ unit }) => [...unit.docs.map((doc) => doc._id), ...(unit.removals ?? [])]))].filter(
+      (id) => !isJournalKey(id),
+    );
     const revisions = new Map<string, string | undefined>();
     await Promise.all(checkedIds.map(async (id) => revisions.set(id, (await getDoc(this.db, id))?._rev)));
     const taken = new Set<string>();
@@ -173,17 +178,12 @@ export class LocalCommitter {
       }
       ids.forEach((id) => taken.add(id));
       const { unit } = waiting;
-      const withRevision = (doc: PutDoc): PutDoc => {
-        const { _rev: _stale, ...rest } = doc;
-        const rev = revisions.get(doc._id);
-        return rev === undefined ? rest : { ...rest, _rev: rev };
-      };
       const removals = (unit.removals ?? []).flatMap((id) => {
         const rev = revisions.get(id);
         return rev === undefined ? [] : [{ _id: id, _rev: rev, _deleted: true } as PutDoc];
       });
-      // From here on the unit's documents are exactly what goes into the batch.
-      waiting.unit = { ...unit, docs: [...unit.docs, ...(unit.upserts ?? []).map(withRevision), ...removals], upserts: [], removals: [] };
+      // From here on the unit's documents and upserts are exactly what goes into the batch.
+      waiting.unit = { ...unit, docs: [...unit.docs, ...removals], removals: [] };
       admitted.push(waiting);
     }
     return admitted;
@@ -221,7 +221,7 @@ export class LocalCommitter {
       ...[...counts].map(([pool, { value, rev }]) => ({ _id: countsKey(pool), ...(rev ? { _rev: rev } : {}), kind: 'counts' as const, byType: value })),
       ...[...counters].map(([name, { value, rev }]) => ({ _id: `counter:${name}`, ...(rev ? { _rev: rev } : {}), kind: 'counter' as const, value })),
     ];
-    const docs = [...admitted.flatMap(({ unit }) => unit.docs), ...derived];
+    const docs = [...admitted.flatMap(({ unit }) => [...unit.docs, ...(unit.upserts ?? [])]), ...derived];
     let results: (PouchDB.Core.Response | PouchDB.Core.Error)[];
     try {
       results = await writeDocs(this.db, docs);
@@ -238,8 +238,9 @@ export class LocalCommitter {
     let offset = 0;
     for (const { unit, resolve, reject } of admitted) {
       const own = results.slice(offset, offset + unit.docs.length);
-      offset += unit.docs.length;
-      const failed = own.find((result) => !result || ('error' in result && result.error));
+      const upserted = results.slice(offset + unit.docs.length, offset + unit.docs.length + (unit.upserts?.length ?? 0));
+      offset += unit.docs.length + upserted.length;
+      const failed = [...own, ...upserted.filter((result) => !isConflict(result))].find((result) => !result || ('error' in result && result.error));
       // A local adapter's error result is what db.put would have thrown (it has the status).
       if (failed || own.length !== unit.docs.length) reject(failed ?? new Error(`bulkDocs answered ${results.length} results for ${docs.length} documents`));
       else resolve(own.map((result) => (result as PouchDB.Core.Response).rev));
@@ -250,6 +251,11 @@ export class LocalCommitter {
     if (result && 'ok' in result && result.ok) held.set(key, Promise.resolve({ value: stored.value, rev: result.rev }));
     else held.delete(key);
   }
+}
+
+/** An upsert's conflict: the document is there already, and holds the same. */
+function isConflict(result: PouchDB.Core.Response | PouchDB.Core.Error | undefined): boolean {
+  return result !== undefined && 'error' in result && result.status === 409;
 }
 
 function applyCount(byType: Record<string, ChildCounts>, change: CountChange): void {
