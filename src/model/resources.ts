@@ -174,7 +174,12 @@ export function createResourceService(deps: {
   }
 
   /** Stages a new resource (an item with its first version and services); answers it and the first version. */
-  async function stageCreate(request: CreateRequest, st: Staging): Promise<{ record: ResourceRecord; firstVersion?: string }> {
+  /**
+   * `nameCheckedByCommit`: a transaction of its own learns that a chosen name is taken from its commit,
+   * which refuses to insert a path twice anyway, and is spared a read; a batch looks first, so that the
+   * subrequest that names a taken child is the one refused.
+   */
+  async function stageCreate(request: CreateRequest, st: Staging, nameCheckedByCommit = false): Promise<{ record: ResourceRecord; firstVersion?: string }> {
     const { pool, type, principal, client } = request;
     const resolved = await references.resolve(request.data, (path) => st.read(path));
     checkCallerFields(resolved, principal);
@@ -184,7 +189,7 @@ export function createResourceService(deps: {
     }
     const { name, chosen, counter } = await nameFor(pool, type, resolved);
     const path = childPath(pool.path, name);
-    if (chosen && (await st.read(path))) throw badRequest('body', `data.${nameSheet}.name`, `${name} is already taken in this pool`, 'name_taken');
+    if (chosen && !nameCheckedByCommit && (await st.read(path))) throw badRequest('body', `data.${nameSheet}.name`, `${name} is already taken in this pool`, 'name_taken');
     // Claimed before hashing, so that a duplicate registration is refused before it costs a hash.
     st.hold(await unique.prepare(type, undefined, resolved, path));
     const hashed = await passwords.hashIn(resolved, client);
@@ -326,7 +331,7 @@ export function createResourceService(deps: {
       const chosen = request.data[nameSheet]?.name;
       try {
         const { result, st } = await inOwnTransaction(
-          (own) => stageCreate(request, own),
+          (own) => stageCreate(request, own, true),
           // A name the counter gave was taken meanwhile (by a chosen one): the next value, once more.
           (error) => (error instanceof AlreadyExistsError && typeof chosen !== 'string') || error instanceof RevisionConflictError,
         );

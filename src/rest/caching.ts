@@ -34,6 +34,11 @@ export function sendRevalidated(request: Request, response: Response, body: unkn
     response.status(304).end();
     return;
   }
+  sendJsonText(response, text);
+}
+
+/** A JSON answer's body, with the status and headers set before. */
+export function sendJsonText(response: Response, text: string): void {
   // Node's own end(): given a string, it sends the head and the body in one write, where express's send()
   // would make a buffer of the body, write the two apart, and work out freshness once more.
   response.setHeader('Content-Type', 'application/json; charset=utf-8');

@@ -6,7 +6,7 @@ import { isAllowed, refusals } from '../auth/gate.ts';
 import { badRequest, forbidden, methodNotAllowed, notFound } from '../errors.ts';
 import { requestIdHeader, serviceKeyHeader, userTokenHeader } from '../headers.ts';
 import { traverse } from '../tree/traverse.ts';
-import { forbidStoring, sendRevalidated } from './caching.ts';
+import { forbidStoring, sendJsonText, sendRevalidated } from './caching.ts';
 import { refuseUnseen } from './hidden.ts';
 import { createJsonBodyReader } from './json-body.ts';
 import { typeOf } from './serialize.ts';
@@ -107,7 +107,7 @@ export function createDispatcher(routes: readonly Route[], services: Services): 
     const method = request.method === 'HEAD' ? 'GET' : request.method;
     if (method === 'GET' && status === 200) return sendRevalidated(request, response, result.body ?? {}, principal.userPath !== undefined);
     forbidStoring(response);
-    response.json(result.body ?? {});
+    sendJsonText(response, JSON.stringify(result.body ?? {}));
   };
 }
 
