@@ -4,7 +4,7 @@ import path from 'node:path';
 
 export interface Settings {
   quick: boolean;
-  /** The checkout whose src/server.ts is measured and whose storage seeds it: this one unless --backend=DIR. */
+  /** The checkout whose server is measured (built, as `npm start` runs it) and whose storage seeds it: this one unless --backend=DIR. */
   backendRoot: string;
   /** Only profile the backend under one scenario's load (see bench/profile.ts); undefined for the full table. */
   profile: string | undefined;
