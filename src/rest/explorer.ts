@@ -23,11 +23,13 @@ export function serveExplorer(): RequestHandler {
     redirect: true,
     setHeaders: (response) => response.set({ ...securityHeaders, 'Cache-Control': 'no-cache' }),
   });
+  const mount = `/${explorerName}`;
   const router = express.Router();
-  router.use(`/${explorerName}`, (request, response, next) => {
+  router.use(mount, (request, response, next) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return next();
     response.set(securityHeaders);
     files(request, response, next);
   });
-  return router;
+  // Every API request passes by: it is waved on without entering the router, which would match it again.
+  return (request, response, next) => (request.path === mount || request.path.startsWith(`${mount}/`) ? router(request, response, next) : next());
 }
