@@ -84,7 +84,7 @@ async function seedInThisProcess(backendRoot: string, dataDir: string, pools: re
       }
     }
     // A Mango index covers every document of the store and is brought up to date by the first query that
-    // uses it (the backend's createIndex at start is one): let that be this process, not the measurement.
+    // reads it: let that be this process, not the measurement.
     if ('queryChildren' in storage && options.buildIndexes !== false) {
       for (const key of indexKeys) {
         const started = Date.now();
