@@ -42,11 +42,15 @@ export class Staging {
   }
 
   async readMany(paths: readonly string[]): Promise<(ResourceRecord | undefined)[]> {
-    const stored = await this.storage.readResources(paths);
-    return paths.map((path, index) => {
-      const found = stored[index];
-      if (found && !this.originals.has(path)) this.originals.set(path, found);
-      return this.inserted.get(path)?.record ?? this.replaced.get(path) ?? found;
+    // What this transaction inserts, or replaces and has read before, is answered from here: reading it
+    // again would cost a read of the store (a request, over CouchDB) whose answer is not used.
+    const unknown = paths.filter((path) => !this.inserted.has(path) && !(this.replaced.has(path) && this.originals.has(path)));
+    const stored = unknown.length > 0 ? await this.storage.readResources(unknown) : [];
+    const found = new Map(unknown.map((path, index) => [path, stored[index]]));
+    return paths.map((path) => {
+      const record = found.get(path);
+      if (record && !this.originals.has(path)) this.originals.set(path, record);
+      return this.inserted.get(path)?.record ?? this.replaced.get(path) ?? record;
     });
   }
 
