@@ -26,6 +26,8 @@ interface Side {
   measurement: Measurement;
   /** CPU time per expected answer, in µs, by process name (settling time included: it is the round's work too). */
   cpuPerRequest: Record<string, number>;
+  /** The CPU time of all of them over the time the side ran: how many cores the bench's processes got. */
+  coresBusy: number;
 }
 
 /** autocannon runs in the bench's own process: its CPU time is this process's. */
@@ -44,12 +46,15 @@ async function alternate(specs: readonly LoadSpec[], watched: readonly Server[],
   const clocks: [string, () => number][] = [...watched.map((server): [string, () => number] => [server.name, () => server.readCpuMicros()]), [loadGenerator, readOwnCpuMicros]];
   const rounds: Round[][] = specs.map(() => []);
   const cpu = specs.map(() => new Map<string, number>());
+  const elapsed = specs.map(() => 0);
   const runSide = async (index: number, seconds: number, counted: boolean) => {
     const before = clocks.map(([, read]) => read());
+    const startedAt = performance.now();
     const round = await runTimedRound(specs[index] as LoadSpec, Math.max(seconds, minimumSeconds));
     await settleAfter(round);
     if (!counted) return;
     rounds[index]?.push(round);
+    elapsed[index] = (elapsed[index] as number) + (performance.now() - startedAt) * 1000;
     clocks.forEach(([name, read], at) => cpu[index]?.set(name, (cpu[index]?.get(name) ?? 0) + read() - (before[at] as number)));
   };
   if (settings.warmupSeconds > 0) for (let index = 0; index < specs.length; index++) await runSide(index, settings.warmupSeconds, false);
@@ -59,15 +64,21 @@ async function alternate(specs: readonly LoadSpec[], watched: readonly Server[],
   return specs.map((spec, index) => {
     const measurement = summarize(spec.label, rounds[index] as Round[]);
     const answered = Math.max(1, measurement.expected);
-    return { measurement, cpuPerRequest: Object.fromEntries([...(cpu[index] as Map<string, number>)].map(([name, micros]) => [name, micros / answered])) };
+    const used = cpu[index] as Map<string, number>;
+    return {
+      measurement,
+      cpuPerRequest: Object.fromEntries([...used].map(([name, micros]) => [name, micros / answered])),
+      coresBusy: [...used.values()].reduce((sum, micros) => sum + micros, 0) / Math.max(1, elapsed[index] as number),
+    };
   });
 }
 
 function describeCpu(side: Side): string {
-  return Object.entries(side.cpuPerRequest)
+  const perProcess = Object.entries(side.cpuPerRequest)
     .filter(([, micros]) => micros >= 1)
     .map(([name, micros]) => `${name} ${Math.round(micros).toLocaleString('en')}`)
     .join(', ');
+  return `${perProcess} (together ${side.coresBusy.toFixed(2)} cores busy)`;
 }
 
 /** Children of a pool named apart across rounds and sides: each connection writes into a pool of its own. */
@@ -245,7 +256,7 @@ export async function measureCouchProcesses(settings: Settings, ids: readonly st
     const setup: Setup = { settings, a, b, peer, fixture, say };
     const rows: Row[] = [];
     const notes = [
-      `two processes on one CouchDB: ${os.availableParallelism()} cores shared by ${peerName}, both backends and autocannon; ${peerName} keeps its databases in LevelDB on disk without an fsync per write (leveldown's default: a killed process loses nothing acknowledged, a power cut may lose the last writes); during the one-process rounds the second backend runs idle, following the changes feed`,
+      `two processes on one CouchDB: ${os.availableParallelism()} cores shared by ${peerName}, both backends and autocannon (and whatever else runs on the machine: load average ${os.loadavg()[0]?.toFixed(1)} when these rows began); ${peerName} keeps its databases in LevelDB on disk without an fsync per write (leveldown's default: a killed process loses nothing acknowledged, a power cut may lose the last writes); during the one-process rounds the second backend runs idle, following the changes feed`,
     ];
     const reads: [string, string, LoadSpec][] = [
       [
