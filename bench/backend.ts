@@ -1,5 +1,6 @@
 // The backend under test: how it is started, and the users, tokens and pools the scenarios need in it.
 import { execFileSync } from 'node:child_process';
+import type autocannon from 'autocannon';
 import { fileURLToPath } from 'node:url';
 import { expectOk, readField } from './http.ts';
 import { startServer, type Server } from './processes.ts';
@@ -32,6 +33,18 @@ export function makeRegistrationBody(user: { name: string; email: string; passwo
       [sheet.password]: { password: user.password },
     },
   });
+}
+
+/** A child of a pool, as the scenarios create them: a basic pool with a name and a title. */
+export const makeChildBody = (name: string) => JSON.stringify({ content_type: basicPoolType, data: { [sheet.name]: { name }, [sheet.title]: { title: name } } });
+
+/** Children named apart across rounds, scenarios and both sides of a comparison, by a prefix of their own. */
+export function createChildVariation(prefix: string): (request: autocannon.Request) => autocannon.Request {
+  let next = 0;
+  return (request) => {
+    next += 1;
+    return { ...request, body: makeChildBody(`${prefix}-${next}`) };
+  };
 }
 
 /** Checkouts built in this run. */

@@ -7,6 +7,8 @@ export interface LoadSpec {
   label: string;
   /** Base URL of the server, without a trailing slash. */
   url: string;
+  /** Further servers of the same kind that share the load: connection i goes to the (i mod n)-th of `url` and these. */
+  alsoUrls?: string[];
   path: string;
   method?: 'GET' | 'POST' | 'PUT';
   headers?: Record<string, string>;
@@ -59,7 +61,8 @@ export function startLoad(spec: LoadSpec, bound: Bound): RunningLoad {
   const headers = { ...(spec.body !== undefined ? { 'content-type': 'application/json' } : {}), ...spec.headers };
   let connectionIndex = 0;
   const options: autocannon.Options = {
-    url: `${spec.url}${spec.path}`,
+    // autocannon takes a list of URLs too (its README), which its types do not say.
+    url: spec.alsoUrls ? ([spec.url, ...spec.alsoUrls].map((url) => `${url}${spec.path}`) as unknown as string) : `${spec.url}${spec.path}`,
     method,
     headers,
     ...(spec.body !== undefined ? { body: spec.body } : {}),
@@ -80,6 +83,8 @@ export function startLoad(spec: LoadSpec, bound: Bound): RunningLoad {
                 path: own.path ?? spec.path,
                 headers: { ...headers, ...own.headers },
                 ...(own.body ?? spec.body ? { body: own.body ?? spec.body } : {}),
+                // Still varied per request, on the connection's own path.
+                ...(spec.vary ? { setupRequest: spec.vary } : {}),
               },
             ]);
           },
@@ -120,13 +125,15 @@ export async function checkSpec(spec: LoadSpec): Promise<void> {
   const path = own.path ?? spec.path;
   const body = own.body ?? spec.body;
   const method = spec.method ?? 'GET';
-  const answer = await callJson(method, `${spec.url}${path}`, {
-    headers: { ...spec.headers, ...own.headers },
-    ...(body !== undefined ? { body: JSON.parse(body) as unknown } : {}),
-    timeoutSeconds: spec.timeoutSeconds ?? 30,
-  });
-  if (answer.status !== spec.expectStatus) {
-    throw new Error(`${spec.label}: ${method} ${path} answered ${answer.status}, not ${spec.expectStatus}: ${JSON.stringify(answer.body).slice(0, 300)}`);
+  for (const url of [spec.url, ...(spec.alsoUrls ?? [])]) {
+    const answer = await callJson(method, `${url}${path}`, {
+      headers: { ...spec.headers, ...own.headers },
+      ...(body !== undefined ? { body: JSON.parse(body) as unknown } : {}),
+      timeoutSeconds: spec.timeoutSeconds ?? 30,
+    });
+    if (answer.status !== spec.expectStatus) {
+      throw new Error(`${spec.label}: ${method} ${url}${path} answered ${answer.status}, not ${spec.expectStatus}: ${JSON.stringify(answer.body).slice(0, 300)}`);
+    }
   }
 }
 

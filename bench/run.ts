@@ -6,6 +6,7 @@ import { readConfig } from '../src/config.ts';
 import { repoRoot } from './backend.ts';
 import { peerName } from './peer.ts';
 import { compare, describeRss, describeUnexpected, measurePair } from './compare.ts';
+import { couchRowIds, measureCouchProcesses } from './couch-processes.ts';
 import { describeFairness, measureFairness } from './fairness.ts';
 import { fanoutRowIds, measureFanout } from './fanout.ts';
 import type { Measurement } from './load.ts';
@@ -17,6 +18,7 @@ import { measureRss, type RssResult } from './rss.ts';
 import { defineComparisons } from './scenarios.ts';
 import { readSettings, usage, type Settings } from './settings.ts';
 import { startServers } from './setup.ts';
+import { measureStartup, startupRowIds } from './startup.ts';
 
 const startedAt = Date.now();
 const say = (text: string) => process.stderr.write(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${text}\n`);
@@ -38,7 +40,7 @@ async function runBench(settings: Settings): Promise<void> {
   const comparisons = defineComparisons(context);
   const { only } = settings;
   if (only) {
-    const known = [...comparisons.map((comparison) => comparison.id), 'login-fairness', 'rss', ...sequenceRowIds, ...fanoutRowIds];
+    const known = [...comparisons.map((comparison) => comparison.id), 'login-fairness', 'rss', ...sequenceRowIds, ...fanoutRowIds, ...couchRowIds, ...startupRowIds];
     const unknown = only.filter((id) => !known.includes(id));
     if (unknown.length > 0) throw new Error(`--only: no row ${unknown.join(', ')}; choose from ${known.join(', ')}`);
     notes.push(`--only=${only.join(',')}: the other rows were not measured`);
@@ -91,6 +93,21 @@ async function runBench(settings: Settings): Promise<void> {
     const fanoutRows = await measureFanout(settings, fanoutIds, say);
     rows.push(...fanoutRows);
     for (const row of fanoutRows) measurements[row.id] = row.measured;
+  }
+  const couchIds = couchRowIds.filter((id) => !only || only.includes(id));
+  if (couchIds.length > 0) {
+    say(`two backend processes on one ${peerName} against one…`);
+    const couch = await measureCouchProcesses(settings, couchIds, say);
+    rows.push(...couch.rows);
+    notes.push(...couch.notes);
+    for (const row of couch.rows) measurements[row.id] = { measured: row.measured, baseline: row.baseline };
+  }
+  const startupIds = startupRowIds.filter((id) => !only || only.includes(id));
+  if (startupIds.length > 0) {
+    say('start-up…');
+    const startupRows = await measureStartup(settings, startupIds, say);
+    rows.push(...startupRows);
+    for (const row of startupRows) measurements[row.id] = { measured: row.measured, baseline: row.baseline };
   }
   notes.push(...describeUnexpected(rows));
   notes.push(

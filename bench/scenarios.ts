@@ -1,6 +1,6 @@
 // The figures of issue 6: what is measured against which baseline, and the target of each ratio.
 import type autocannon from 'autocannon';
-import { basicPoolType, benchUser, makeRegistrationBody, sheet, type BackendFixture } from './backend.ts';
+import { benchUser, createChildVariation, makeChildBody, makeRegistrationBody, sheet, type BackendFixture } from './backend.ts';
 import type { HashCost } from './hash-cost.ts';
 import type { LoadSpec } from './load.ts';
 import { peerName, peerUser, type PeerFixture } from './peer.ts';
@@ -48,18 +48,6 @@ function createRegistrationVariation(): (request: autocannon.Request) => autocan
     return { ...request, body: makeRegistrationBody({ name, email: `${name}@example.org`, password: benchUser.password }) };
   };
 }
-
-/** Children of one pool, named apart across rounds, scenarios and both sides of a comparison. */
-function createChildVariation(prefix: string): (request: autocannon.Request) => autocannon.Request {
-  let next = 0;
-  return (request) => {
-    next += 1;
-    const name = `${prefix}-${next}`;
-    return { ...request, body: makeChildBody(name) };
-  };
-}
-
-const makeChildBody = (name: string) => JSON.stringify({ content_type: basicPoolType, data: { [sheet.name]: { name }, [sheet.title]: { title: name } } });
 
 /** Clients creating children in one pool at once, as a comment thread, a registration wave or a rating burst do. */
 export const busyPoolClients = [20, 50] as const;

@@ -60,7 +60,12 @@ function makePoolSheets(name: string, created: string): SheetData {
   };
 }
 
-async function seedInThisProcess(backendRoot: string, dataDir: string, pools: readonly PoolSeed[]): Promise<void> {
+export interface SeedOptions {
+  /** Builds every Mango index before the server opens the store (the default), or leaves them as the writes left them. */
+  buildIndexes?: boolean;
+}
+
+async function seedInThisProcess(backendRoot: string, dataDir: string, pools: readonly PoolSeed[], options: SeedOptions): Promise<void> {
   const { openPouchStorage, derive, indexKeys } = await loadBackend(backendRoot);
   const storage: Storage = await openPouchStorage({ adapter: 'leveldb', directory: dataDir }, { indexKeys });
   // Children a second apart, so that sorting on the creation date has an order to find.
@@ -79,8 +84,8 @@ async function seedInThisProcess(backendRoot: string, dataDir: string, pools: re
       }
     }
     // A Mango index covers every document of the store and is brought up to date by the first query that
-    // uses it (the backend's createIndex at start is one): let that be this process, not the measurement.
-    if ('queryChildren' in storage) {
+    // reads it: let that be this process, not the measurement.
+    if ('queryChildren' in storage && options.buildIndexes !== false) {
       for (const key of indexKeys) {
         const started = Date.now();
         await storage.queryChildren({ parent: '/big/', depth: 1, includeHidden: false, filters: [], sort: { key, reverse: false }, limit: 1, offset: 0 });
@@ -96,8 +101,8 @@ async function seedInThisProcess(backendRoot: string, dataDir: string, pools: re
  * Seeds in a child process of its own: PouchDB keeps the LevelDB of a Mango index open after close(), and
  * its lock must be gone before the server opens the same directory.
  */
-export function seedPools(backendRoot: string, dataDir: string, pools: readonly PoolSeed[]): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), backendRoot, dataDir, JSON.stringify(pools)], {
+export function seedPools(backendRoot: string, dataDir: string, pools: readonly PoolSeed[], options: SeedOptions = {}): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), backendRoot, dataDir, JSON.stringify(pools), JSON.stringify(options)], {
     cwd: backendRoot,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -109,8 +114,8 @@ export function seedPools(backendRoot: string, dataDir: string, pools: readonly 
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [backendRoot, dataDir, pools] = process.argv.slice(2) as [string, string, string];
-  seedInThisProcess(backendRoot, dataDir, JSON.parse(pools) as PoolSeed[]).then(
+  const [backendRoot, dataDir, pools, options = '{}'] = process.argv.slice(2) as [string, string, string, string?];
+  seedInThisProcess(backendRoot, dataDir, JSON.parse(pools) as PoolSeed[], JSON.parse(options) as SeedOptions).then(
     () => process.exit(0),
     (error: unknown) => {
       process.stderr.write(`seeding failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -1,5 +1,5 @@
 // One client's sequences of writes: a batch of 20 creations against 20 single POSTs (on LevelDB and over CouchDB), and a new version of a 20-paragraph document against a plain PUT.
-import { admin, basicPoolType, repoRoot, sheet, startBackend } from './backend.ts';
+import { admin, makeChildBody, repoRoot, sheet, startBackend } from './backend.ts';
 import { callJson, expectOk, readField } from './http.ts';
 import { computeMedian, summarize, type Measurement, type Round } from './load.ts';
 import { startPeer } from './peer.ts';
@@ -87,7 +87,7 @@ function describeRow(
   };
 }
 
-const childBody = (name: string) => ({ content_type: basicPoolType, data: { [sheet.name]: { name }, [sheet.title]: { title: name } } });
+const childBody = (name: string): unknown => JSON.parse(makeChildBody(name));
 
 /**
  * Resources per second one client creates: batches of 20 creations against the same creations as

@@ -40,7 +40,9 @@ export const usage = `npm run bench [-- [--quick] [--only=ROW,...] [--profile[=S
   --profile    runs only the backend under one scenario with node --cpu-prof and prints where the time goes;
                SCENARIO: user-get (default), pool-get, login, registration, put, page-big, page-small
   --backend=DIR  measures the backend of another checkout (a git worktree of an older commit, say, with a
-               node_modules link), so that a change can be compared with what came before it`;
+               node_modules link), so that a change can be compared with what came before it
+  rows that start servers of their own, also for --only: couch-user-get, couch-pool-get, couch-post,
+               couch-post-ceiling (two backends on one CouchDB), startup-empty, startup-crash, startup-scaling`;
 
 export function readSettings(args: readonly string[], repoRoot: string): Settings {
   const quick = args.includes('--quick');

@@ -7,8 +7,9 @@ import { Availability, watchCalls, type AvailabilityListener } from './pouch-ava
 import { RecordCache } from './pouch-cache.ts';
 import * as claims from './pouch-claims.ts';
 import { countsDesign, countsDesignDoc, localCounts, viewCounts, type PoolCounts } from './pouch-counts.ts';
-import { getDoc, indexDesignDoc, indexField, isStatus, type Db, type Doc } from './pouch-documents.ts';
+import { getDoc, isStatus, type Db, type Doc } from './pouch-documents.ts';
 import { ChangeFeed } from './pouch-feed.ts';
+import { defineIndexes } from './pouch-indexes.ts';
 import { JobDocuments } from './pouch-jobs.ts';
 import * as journals from './pouch-journal.ts';
 import { SharedRecords } from './pouch-records.ts';
@@ -71,7 +72,7 @@ export interface OpenOptions {
 
 /**
  * Opens the database and reads from it once, so that a locked or unreachable store fails here, and
- * makes sure there is an index for every key that queries may sort on.
+ * defines an index for every key that queries may sort on (built when first read: pouch-indexes.ts).
  */
 export async function openPouchStorage(location: PouchLocation, options: OpenOptions = {}): Promise<Storage> {
   const where = describeLocation(location);
@@ -117,9 +118,7 @@ async function openStore(location: PouchLocation, where: string, remote: boolean
     if (error instanceof StorageUnavailableError) throw error;
     throw explainOpenFailure(location, where, error);
   }
-  for (const key of options.indexKeys ?? []) {
-    await db.createIndex({ index: { fields: ['parent', indexField(key)], ddoc: indexDesignDoc(key), name: 'by-parent' } });
-  }
+  await defineIndexes(db, options.indexKeys ?? [], remote);
   if (remote) await ensureCountsView(db);
   const storage = new PouchStorage(
     db,
