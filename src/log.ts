@@ -52,5 +52,10 @@ export const silentLogger: Logger = { info: () => undefined, warn: () => undefin
 /** An error's message and stack for the log; the client never sees them. */
 export function describeError(error: unknown): Record<string, unknown> {
   if (error instanceof Error) return { error: error.message, stack: error.stack };
+  // PouchDB's errors for a server's answers are plain objects: what they say is in their fields.
+  if (typeof error === 'object' && error !== null) {
+    const fields = Object.entries(error).filter(([key, value]) => ['name', 'status', 'message', 'reason', 'error', 'stack'].includes(key) && (typeof value === 'string' || typeof value === 'number'));
+    if (fields.length > 0) return { error: JSON.stringify(Object.fromEntries(fields.filter(([key]) => key !== 'stack'))), stack: (error as { stack?: unknown }).stack };
+  }
   return { error: String(error) };
 }

@@ -1,6 +1,6 @@
 // Log lines: JSON, with the fields given, handed to standard output in one write per turn of the event loop.
 import assert from 'node:assert/strict';
-import { bufferLines, createLogger } from '../src/log.ts';
+import { bufferLines, createLogger, describeError } from '../src/log.ts';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -9,6 +9,12 @@ describe('log', () => {
     const lines: string[] = [];
     createLogger((line) => lines.push(line), () => Date.UTC(2026, 0, 1)).warn('login_locked', { account: '/principals/users/0000001/' });
     assert.deepEqual(lines, ['{"time":"2026-01-01T00:00:00.000Z","level":"warn","event":"login_locked","account":"/principals/users/0000001/"}\n']);
+  });
+
+  it('describes an error that is a plain object, as PouchDB makes of a server\'s answer, by what its fields say', () => {
+    const described = describeError({ status: 500, name: 'unknown_error', message: 'Database encountered an unknown error', docId: '/a/' });
+    assert.equal(described.error, '{"status":500,"name":"unknown_error","message":"Database encountered an unknown error"}');
+    assert.deepEqual(describeError(new Error('plain')).error, 'plain');
   });
 
   it('hands the lines of one turn of the event loop on in one write, after that turn', async () => {
