@@ -2,22 +2,53 @@
 import type { Db } from './pouch-documents.ts';
 import { StorageUnavailableError } from './storage.ts';
 
-/** What node reports when a connection cannot be made or breaks; node-fetch, under PouchDB, passes it on as `code`. */
-const connectionErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE']);
+/**
+ * What node reports when a connection cannot be made or breaks, as `code` (node-fetch passes it on so)
+ * or as the code of the `cause` of node's own fetch's "fetch failed", beside undici's codes for a socket
+ * that closed or timed out.
+ */
+const connectionErrorCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
 /** node-fetch's kinds of failure that mean no answer came: the network, or a timeout. */
 const fetchFailureTypes = new Set(['system', 'request-timeout', 'body-timeout']);
 
 /** A failure to reach the store, as opposed to an answer from it (a 404, a conflict, a refusal). */
 export function isConnectionFailure(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const { code, type, name } = error as { code?: unknown; type?: unknown; name?: unknown };
-  return (typeof code === 'string' && connectionErrorCodes.has(code)) || (name === 'FetchError' && typeof type === 'string' && fetchFailureTypes.has(type));
+  const { type, name } = error as { type?: unknown; name?: unknown };
+  const code = codeOf(error);
+  return (code !== undefined && connectionErrorCodes.has(code)) || (name === 'FetchError' && typeof type === 'string' && fetchFailureTypes.has(type));
+}
+
+/** The code of a failure, or of the failure node's fetch names as its cause (the first, for several addresses tried). */
+function codeOf(error: object): string | undefined {
+  const { code, cause } = error as { code?: unknown; cause?: unknown };
+  if (typeof code === 'string') return code;
+  if (typeof cause !== 'object' || cause === null) return undefined;
+  const { code: causeCode, errors } = cause as { code?: unknown; errors?: unknown };
+  if (typeof causeCode === 'string') return causeCode;
+  const first: unknown = Array.isArray(errors) ? errors[0] : undefined;
+  return typeof first === 'object' && first !== null && typeof (first as { code?: unknown }).code === 'string' ? (first as { code: string }).code : undefined;
 }
 
 /** The error's code (ECONNREFUSED), never its message, which may hold a URL. */
 function describeFailure(error: unknown): string {
-  const { code, type } = error as { code?: unknown; type?: unknown };
-  return typeof code === 'string' ? code : typeof type === 'string' ? type : 'no answer';
+  const { type } = error as { type?: unknown };
+  return codeOf(error as object) ?? (typeof type === 'string' ? type : 'no answer');
 }
 
 /** Told true when the store answers again after it did not, and false with the cause when it stops. */

@@ -108,7 +108,8 @@ async function openStore(location: PouchLocation, where: string, remote: boolean
         new PouchDB<Doc>('store', { adapter: 'leveldb', prefix: `${location.directory.replace(/\/+$/, '')}/`, ...local })
       : location.adapter === 'memory'
         ? new PouchDB<Doc>(location.name, { adapter: 'memory', ...local })
-        : new PouchDB<Doc>(location.url, { adapter: 'http', skip_setup: false });
+        : // Node's own fetch keeps connections to the server open between requests; PouchDB's default opens one per request.
+          new PouchDB<Doc>(location.url, { adapter: 'http', skip_setup: false, fetch: (url, init) => fetch(url, init) });
   // Only a server can stop answering; local stores fail, if at all, when opened.
   const db = remote ? watchCalls(opened, availability) : opened;
   let since: string | number;
