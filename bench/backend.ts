@@ -1,6 +1,7 @@
 // The backend under test: how it is started, and the users, tokens and pools the scenarios need in it.
 import { execFileSync } from 'node:child_process';
 import type autocannon from 'autocannon';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expectOk, readField } from './http.ts';
 import { startServer, type Server } from './processes.ts';
@@ -52,12 +53,15 @@ const built = new Set<string>();
 
 /**
  * What `npm start` serves is the compiled server (dist/), and that is what is measured: run through tsx,
- * the same code pays for the loader's additions (a call naming every function as it is made).
+ * the same code pays for the loader's additions (a call naming every function as it is made). Builds
+ * once per checkout and run (incrementally), and answers the script to run.
  */
-function buildOnce(root: string): void {
-  if (built.has(root)) return;
-  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  built.add(root);
+export function buildBackend(root: string): string {
+  if (!built.has(root)) {
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    built.add(root);
+  }
+  return path.join(root, 'dist', 'src', 'server.js');
 }
 
 export async function startBackend(options: {
@@ -75,10 +79,10 @@ export async function startBackend(options: {
   env?: Record<string, string>;
 }): Promise<Server> {
   const url = `http://127.0.0.1:${options.port}`;
-  buildOnce(options.root);
+  const script = buildBackend(options.root);
   return startServer({
     name: options.name,
-    args: [...(options.nodeArgs ?? []), 'dist/src/server.js'],
+    args: [...(options.nodeArgs ?? []), script],
     cwd: options.root,
     env: {
       PORT: String(options.port),

@@ -1,9 +1,9 @@
 // Start-up: from spawning the server, built as `npm start` runs it, to its first answer, on an empty data directory and on big stores after a SIGKILL while writing.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
-import { admin, argon2Env, sheet } from './backend.ts';
+import { admin, argon2Env, buildBackend, sheet } from './backend.ts';
 import { expectOk, readField } from './http.ts';
 import { computeMedian, startLoad, type Measurement } from './load.ts';
 import { findFreePort, makeScratchDir, readTail, trackChild } from './processes.ts';
@@ -61,12 +61,6 @@ async function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise
 }
 
 const adminEnv = { ADMIN_NAME: admin.name, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, HASH_CONCURRENCY: '1', ...argon2Env };
-
-/** The server as `npm start` runs it: `npm run build` first (incremental), so that the build is the code as it is now. */
-function buildBackend(root: string): string[] {
-  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  return [path.join(root, 'dist', 'src', 'server.js')];
-}
 
 /** A latency-only measurement: start-ups have no rate. */
 function toMeasurement(label: string, took: readonly number[]): Measurement {
@@ -225,7 +219,7 @@ function describeScalingRow(small: StoreStarts, big: StoreStarts): Row {
 
 export async function measureStartup(settings: Settings, ids: readonly string[], say: (text: string) => void): Promise<Row[]> {
   say('  building the server (npm run build)…');
-  const server = buildBackend(settings.backendRoot);
+  const server = [buildBackend(settings.backendRoot)];
   const rows: Row[] = [];
   let empty: Row | undefined;
   if (ids.includes('startup-empty')) {
