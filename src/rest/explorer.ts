@@ -30,6 +30,10 @@ export function serveExplorer(): RequestHandler {
     response.set(securityHeaders);
     files(request, response, next);
   });
-  // Every API request passes by: it is waved on without entering the router, which would match it again.
-  return (request, response, next) => (request.path === mount || request.path.startsWith(`${mount}/`) ? router(request, response, next) : next());
+  // Every API request passes by: it is waved on without entering the router, which would match it again
+  // (as the router does, without regard to case).
+  return (request, response, next) => {
+    const path = request.path.toLowerCase();
+    return path === mount || path.startsWith(`${mount}/`) ? router(request, response, next) : next();
+  };
 }
