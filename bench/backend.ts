@@ -118,7 +118,7 @@ export interface BackendFixture {
   bodies: Record<string, unknown>;
 }
 
-async function logIn(url: string, name: string, password: string): Promise<string> {
+export async function logIn(url: string, name: string, password: string): Promise<string> {
   return readField(await expectOk('POST', `${url}/login_username`, { body: { name, password } }), 'user_token');
 }
 
