@@ -112,9 +112,11 @@ export class CrashRig {
     let inFlight = 0;
     let inFlightAtKill = 0;
     let killed = false;
+    /** Set when a writer failed before the kill: the round is over, and the kill must not wait for ever. */
+    let failed = false;
     let next = 0;
     const kill = (async () => {
-      while (acknowledgedThisRound < options.writes) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (acknowledgedThisRound < options.writes && !failed) await new Promise((resolve) => setTimeout(resolve, 5));
       // A random moment after the minimum, with writes in flight.
       await new Promise((resolve) => setTimeout(resolve, randomInt(0, 400)));
       killed = true;
@@ -141,7 +143,10 @@ export class CrashRig {
           acknowledgedThisRound += 1;
         } catch (error) {
           // Once killed, a request in flight fails: it was never acknowledged.
-          if (!killed) throw error;
+          if (killed) continue;
+          failed = true;
+          const server = this.server;
+          throw new Error(`a write failed before the kill (server exit code ${server?.child.exitCode}, signal ${server?.child.signalCode}); the server wrote: ${server?.output().slice(-3000)}`, { cause: error });
         } finally {
           inFlight -= 1;
         }
