@@ -1,4 +1,4 @@
-// The server process: it serves an on-disk store, refuses a second process on the same data, stops cleanly.
+// The server process from the sources, as npm run dev runs it: it serves an on-disk store, refuses a second process on the same data, stops cleanly.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -6,7 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { freePort } from './hardening/server-process.ts';
+import { freePort, fromSources } from './hardening/server-process.ts';
 import { trackChild } from './support/children.ts';
 import { assertFaster } from './support/timing.ts';
 
@@ -19,7 +19,7 @@ interface Running {
 
 function startServer(env: Record<string, string>): Running {
   const child = trackChild(
-    spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    spawn(process.execPath, fromSources, {
       cwd: root,
       env: { ...process.env, HOST: '127.0.0.1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

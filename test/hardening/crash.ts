@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../src/app.ts';
 import { readConfig } from '../../src/config.ts';
+import { buildDist } from '../support/build.ts';
 import { registrationBody } from '../support/test-app.ts';
 import { freePort, removeDataDir, spawnServer, type ServerProcess } from './server-process.ts';
 import { findStoreViolations } from './store-rules.ts';
@@ -227,6 +228,7 @@ export class CrashRig {
  * or a restart took longer than CRASH_RESTART_LIMIT_MS (5000) to answer.
  */
 async function main(): Promise<void> {
+  buildDist();
   const roundsArgument = process.argv.indexOf('--rounds');
   const rounds = roundsArgument >= 0 ? Number(process.argv[roundsArgument + 1]) : Number(process.env.CRASH_ROUNDS ?? 20);
   const restartLimitMs = Number(process.env.CRASH_RESTART_LIMIT_MS ?? 5_000);
