@@ -7,7 +7,7 @@ import { createLockout } from './auth/lockout.ts';
 import { createLockoutSettings } from './auth/lockout-settings.ts';
 import { createServiceKeys } from './auth/service-keys.ts';
 import { createRateLimiter } from './auth/rate-limit.ts';
-import { createPasswordHasher } from './auth/password-hasher.ts';
+import { createPasswordHasher, type HashProcesses } from './auth/password-hasher.ts';
 import { createPasswords } from './auth/passwords.ts';
 import { createSessions } from './auth/sessions.ts';
 import { ensureAdmin, ensureInitialTree, migrateUniqueKeys, usersPoolPath } from './bootstrap.ts';
@@ -48,6 +48,8 @@ export interface AppOptions {
   clock?: Clock;
   log?: Logger;
   sheetsDirectory?: string;
+  /** Password hashing processes shared with other apps of this process, such as a test suite's; by default the app forks its own. */
+  hashProcesses?: HashProcesses;
 }
 
 export interface App {
@@ -89,6 +91,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     concurrency: config.hashConcurrency,
     maxQueue: config.hashQueue,
     maxPerClient: config.hashQueuePerAddress,
+    processes: options.hashProcesses,
   });
   const sessions = createSessions({
     storage,

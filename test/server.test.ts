@@ -1,4 +1,4 @@
-// The server process: it serves an on-disk store, refuses a second process on the same data, stops cleanly.
+// The server process from the sources, as npm run dev runs it: it serves an on-disk store, refuses a second process on the same data, stops cleanly.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -6,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
+import { freePort, fromSources } from './hardening/server-process.ts';
 import { trackChild } from './support/children.ts';
 import { assertFaster } from './support/timing.ts';
 
@@ -18,7 +19,7 @@ interface Running {
 
 function startServer(env: Record<string, string>): Running {
   const child = trackChild(
-    spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    spawn(process.execPath, fromSources, {
       cwd: root,
       env: { ...process.env, HOST: '127.0.0.1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -43,11 +44,13 @@ async function waitForListening(server: Running, timeoutMs = 15_000): Promise<vo
 describe('server', function () {
   this.timeout(60_000);
   let dataDir: string;
-  const port = String(20_000 + Math.floor(Math.random() * 20_000));
+  // A port the system hands out, not one picked at random: other test files may be listening side by side.
+  let port: string;
   const env = () => ({ PORT: port, DATA_DIR: dataDir, PUBLIC_URL: `http://127.0.0.1:${port}` });
 
   beforeEach(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'adhocracy-data-'));
+    port = String(await freePort());
   });
   afterEach(async () => {
     await rm(dataDir, { recursive: true, force: true });
@@ -95,7 +98,7 @@ describe('server', function () {
     await waitForListening(first);
     try {
       const started = Date.now();
-      const second = startServer({ ...env(), PORT: String(Number(port) + 1) });
+      const second = startServer({ ...env(), PORT: String(await freePort()) });
       const [code] = await once(second.child, 'exit');
       assert.notEqual(code, 0);
       assertFaster(Date.now() - started, 5_000, 'giving up on a locked data directory');

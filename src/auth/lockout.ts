@@ -1,5 +1,5 @@
 // Guessing passwords: failures lock an address out of an account, or out of all, and throttle an account; counted in the shared store.
-import { LRUCache } from 'lru-cache';
+import { createLruCache } from '../lru.ts';
 import type { Clock } from '../clock.ts';
 import type { SharedRecord, Storage } from '../storage/storage.ts';
 import { createKeyedHash } from './keyed-hash.ts';
@@ -67,7 +67,7 @@ export const lockoutRecordPrefix = prefix;
 
 /** `settings` holds the numbers, which may change at run time; `trackedKeys` bounds the locks kept in memory. */
 export function createLockout(settings: Pick<LockoutSettings, 'current'>, trackedKeys: number, clock: Clock, storage: Storage): Lockout {
-  const locks = new LRUCache<string, number>({ max: trackedKeys });
+  const locks = createLruCache<string, number>(trackedKeys);
   /** Addresses and accounts are kept only as keyed hashes. */
   const keyOf = createKeyedHash(storage, 'settings:lockout-key', prefix);
 

@@ -19,6 +19,18 @@ export interface HasherOptions {
   maxQueue: number;
   /** Jobs one client (an address) may have waiting or running; its next is refused, nobody else's. */
   maxPerClient: number;
+  /** Where the hashing processes come from; by default the hasher forks its own and ends them when it closes. */
+  processes?: HashProcesses;
+}
+
+/**
+ * Starts hashing processes for hashers and takes back the idle ones of a hasher that closes. A process
+ * holds no state between jobs (each job carries its parameters), so one may serve several hashers in turn.
+ */
+export interface HashProcesses {
+  start(): ChildProcess;
+  /** Takes back an idle, connected process; resolves once it is ended or kept. */
+  release(child: ChildProcess): Promise<void>;
 }
 
 /**
@@ -44,6 +56,8 @@ interface Pending {
 interface Worker {
   child: ChildProcess;
   current?: Pending;
+  handleReply(reply: HashReply): void;
+  handleExit(): void;
 }
 
 // The worker is the file beside this one, in the form this one runs in: TypeScript through tsx when run
@@ -53,7 +67,31 @@ const workerFile = fileURLToPath(new URL(isCompiled ? './hash-worker.js' : './ha
 const workerExecArgv = isCompiled ? [] : ['--import', 'tsx'];
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
+/** Ends a hashing process: it exits once its channel closes. */
+function endHashProcess(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    if (child.connected) child.disconnect();
+  });
+}
+
+/** Each hasher's processes of its own: forked when first needed, ended when it closes. */
+export const ownHashProcesses: HashProcesses = {
+  start() {
+    // tsx, when needed, is resolved from the project root whatever the cwd.
+    return fork(workerFile, [], {
+      cwd: projectRoot,
+      execArgv: workerExecArgv,
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+  },
+  release: endHashProcess,
+};
+
 export function createPasswordHasher(options: HasherOptions): PasswordHasher {
+  const processes = options.processes ?? ownHashProcesses;
   const workers: Worker[] = [];
   const queue: Pending[] = [];
   /** Jobs waiting or running, per client. */
@@ -63,30 +101,38 @@ export function createPasswordHasher(options: HasherOptions): PasswordHasher {
   let dummyHash: Promise<string> | undefined;
 
   function startWorker(): Worker {
-    // tsx, when needed, is resolved from the project root whatever the cwd.
-    const child = fork(workerFile, [], {
-      cwd: projectRoot,
-      execArgv: workerExecArgv,
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const worker: Worker = { child };
-    child.on('message', (reply: HashReply) => {
-      const pending = worker.current;
-      if (!pending || pending.job.id !== reply.id) return;
-      worker.current = undefined;
-      if (reply.ok) pending.resolve(reply.result);
-      else pending.reject(new Error(`argon2 failed: ${reply.message}`));
-      dispatch();
-    });
-    child.on('exit', () => {
-      workers.splice(workers.indexOf(worker), 1);
-      worker.current?.reject(new Error('the hashing process stopped'));
-      worker.current = undefined;
-      if (!closed) dispatch();
-    });
+    const child = processes.start();
+    const worker: Worker = {
+      child,
+      handleReply(reply: HashReply) {
+        const pending = worker.current;
+        if (!pending || pending.job.id !== reply.id) return;
+        worker.current = undefined;
+        if (reply.ok) pending.resolve(reply.result);
+        else pending.reject(new Error(`argon2 failed: ${reply.message}`));
+        dispatch();
+      },
+      handleExit() {
+        workers.splice(workers.indexOf(worker), 1);
+        worker.current?.reject(new Error('the hashing process stopped'));
+        worker.current = undefined;
+        if (!closed) dispatch();
+      },
+    };
+    child.on('message', worker.handleReply);
+    child.on('exit', worker.handleExit);
     workers.push(worker);
     return worker;
+  }
+
+  /** An idle process goes back to where it came from; one still hashing is ended, its job refused. */
+  function releaseWorker(worker: Worker): Promise<void> {
+    const { child } = worker;
+    if (worker.current !== undefined || !child.connected) return endHashProcess(child);
+    child.off('message', worker.handleReply);
+    child.off('exit', worker.handleExit);
+    workers.splice(workers.indexOf(worker), 1);
+    return processes.release(child);
   }
 
   function dispatch(): void {
@@ -150,16 +196,7 @@ export function createPasswordHasher(options: HasherOptions): PasswordHasher {
     async close() {
       closed = true;
       for (const pending of queue.splice(0)) pending.reject(new Error('the password hasher is closed'));
-      await Promise.all(
-        workers.map(
-          (worker) =>
-            new Promise<void>((resolve) => {
-              if (worker.child.exitCode !== null) return resolve();
-              worker.child.once('exit', () => resolve());
-              worker.child.disconnect();
-            }),
-        ),
-      );
+      await Promise.all([...workers].map(releaseWorker));
     },
   };
 }

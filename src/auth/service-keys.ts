@@ -1,6 +1,6 @@
 // Other backends acting as a named service with a key from SERVICE_KEYS: compared in constant time; wrong keys counted per address and locked out like wrong passwords.
 import { hash, timingSafeEqual } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
+import { createLruCache } from '../lru.ts';
 import type { Clock } from '../clock.ts';
 import { invalidServiceKey, serviceKeyFromBrowser, tooManyAttempts } from '../errors.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -53,7 +53,7 @@ export interface ServiceKeysDeps {
 export function createServiceKeys(keys: readonly ServiceKey[], deps: ServiceKeysDeps): ServiceKeys {
   const { storage, clock, settings, onEvent } = deps;
   // A service's every request would otherwise read the store once more than a user's, whose session is cached.
-  const counts = new LRUCache<string, { count: FailureCount | undefined; readAt: number }>({ max: deps.cache.size });
+  const counts = createLruCache<string, { count: FailureCount | undefined; readAt: number }>(deps.cache.size);
   const revalidateMilliseconds = deps.cache.revalidateSeconds * 1000;
   // The counts live beside the lockout's, under its prefix and keyed hash, so that its sweep deletes them too.
   const keyOf = createKeyedHash(storage, 'settings:lockout-key', lockoutRecordPrefix);

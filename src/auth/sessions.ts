@@ -1,6 +1,6 @@
 // Login sessions: random tokens stored only as hashes, idle and absolute expiry, revocation, a bounded cache.
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
+import { createLruCache } from '../lru.ts';
 import type { Clock } from '../clock.ts';
 import { invalidToken } from '../errors.ts';
 import type { SessionRecord, Storage } from '../storage/storage.ts';
@@ -105,7 +105,7 @@ export function createSessions(options: {
   onBackgroundError: (error: unknown) => void;
 }): Sessions {
   const { storage, clock, policy, usersPool } = options;
-  const cache = new LRUCache<string, CachedSession>({ max: policy.cacheSize });
+  const cache = createLruCache<string, CachedSession>(policy.cacheSize);
   const pendingWrites = new Set<Promise<void>>();
   const cacheKey = (userPath: string, id: string) => `${userPath}|${id}`;
 

@@ -1,5 +1,6 @@
 // What the storage keeps in memory: recently read resources and pools' child counts, kept exact by this process's writes and another's changes.
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { createLruCache } from '../lru.ts';
 import type { ChildCounts, ResourceRecord } from './storage.ts';
 
 /**
@@ -15,8 +16,8 @@ export class RecordCache {
   private enabled = true;
 
   constructor(size: number) {
-    this.resources = new LRUCache({ max: Math.max(1, size) });
-    this.counts = new LRUCache({ max: Math.max(1, size) });
+    this.resources = createLruCache(Math.max(1, size));
+    this.counts = createLruCache(Math.max(1, size));
   }
 
   resource(id: string): ResourceRecord | undefined {

@@ -1,6 +1,6 @@
 // Transaction journals: written with each transaction, read back from the changes feed by every process in the store's order, swept after a while.
 import { randomBytes } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
+import { createLruCache } from '../lru.ts';
 import { isJournalKey, isStatus, journalPrefix, type Db, type JournalDoc } from './pouch-documents.ts';
 import type { PutDoc } from './pouch-writes.ts';
 import { orderOf, type FeedEvent, type Journal, type Sequence } from './storage.ts';
@@ -49,7 +49,7 @@ export class JournalFeed {
   /** Changes that came before the first follower, who hears of them first; undefined from then on. */
   private early: FeedChange[] | undefined = [];
   /** The journals this process wrote and the feed has not told of yet: they need not be read back. */
-  private readonly written = new LRUCache<string, JournalDoc>({ max: 10_000 });
+  private readonly written = createLruCache<string, JournalDoc>(10_000);
 
   constructor(
     private readonly db: Db,

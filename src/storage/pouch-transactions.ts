@@ -1,6 +1,6 @@
 // Transactions over CouchDB, which stores no two documents atomically: a marker document decides, and every reader asks it.
 import { randomBytes } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
+import { createLruCache } from '../lru.ts';
 import { getDoc, highKey, isStatus, removeIgnoringConflict, writeDocs, type Db, type Doc, type ResourceDoc, type StoredDoc } from './pouch-documents.ts';
 import type { PutDoc } from './pouch-writes.ts';
 
@@ -21,7 +21,7 @@ type TransactionState = 'pending' | 'committed';
  */
 export class RemoteTransactions {
   /** Committed is final, so it is remembered; pending is asked every time. */
-  private readonly committed = new LRUCache<string, true>({ max: 10_000 });
+  private readonly committed = createLruCache<string, true>(10_000);
 
   constructor(private readonly db: Db) {}
 

@@ -1,5 +1,6 @@
 // The one writer of a local store: writes that arrive while a batch is written leave together, with the pools' counts and counters, in one atomic batch.
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { createLruCache } from '../lru.ts';
 import { countsKey, getDoc, isJournalKey, writeDocs, type Db, type Doc } from './pouch-documents.ts';
 import type { ChildCounts } from './storage.ts';
 
@@ -75,9 +76,9 @@ export class LocalCommitter {
     /** Pools whose counts and counters are held in memory at most. */
     held = 100_000,
   ) {
-    this.counts = new LRUCache({ max: held });
-    this.counters = new LRUCache({ max: held });
-    this.handedOut = new LRUCache({ max: held });
+    this.counts = createLruCache(held);
+    this.counters = createLruCache(held);
+    this.handedOut = createLruCache(held);
   }
 
   readonly put: PutDocument = (doc) => this.enqueue({ docs: [doc] }, false).then(([rev]) => ({ rev: rev as string }));

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../src/app.ts';
 import { readConfig } from '../../src/config.ts';
+import { buildDist } from '../support/build.ts';
 import { registrationBody } from '../support/test-app.ts';
 import { freePort, removeDataDir, spawnServer, type ServerProcess } from './server-process.ts';
 import { findStoreViolations } from './store-rules.ts';
@@ -112,9 +113,11 @@ export class CrashRig {
     let inFlight = 0;
     let inFlightAtKill = 0;
     let killed = false;
+    /** Set when a writer failed before the kill: the round is over, and the kill must not wait for ever. */
+    let failed = false;
     let next = 0;
     const kill = (async () => {
-      while (acknowledgedThisRound < options.writes) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (acknowledgedThisRound < options.writes && !failed) await new Promise((resolve) => setTimeout(resolve, 5));
       // A random moment after the minimum, with writes in flight.
       await new Promise((resolve) => setTimeout(resolve, randomInt(0, 400)));
       killed = true;
@@ -141,7 +144,10 @@ export class CrashRig {
           acknowledgedThisRound += 1;
         } catch (error) {
           // Once killed, a request in flight fails: it was never acknowledged.
-          if (!killed) throw error;
+          if (killed) continue;
+          failed = true;
+          const server = this.server;
+          throw new Error(`a write failed before the kill (server exit code ${server?.child.exitCode}, signal ${server?.child.signalCode}); the server wrote: ${server?.output().slice(-3000)}`, { cause: error });
         } finally {
           inFlight -= 1;
         }
@@ -222,6 +228,7 @@ export class CrashRig {
  * or a restart took longer than CRASH_RESTART_LIMIT_MS (5000) to answer.
  */
 async function main(): Promise<void> {
+  buildDist();
   const roundsArgument = process.argv.indexOf('--rounds');
   const rounds = roundsArgument >= 0 ? Number(process.argv[roundsArgument + 1]) : Number(process.env.CRASH_ROUNDS ?? 20);
   const restartLimitMs = Number(process.env.CRASH_RESTART_LIMIT_MS ?? 5_000);

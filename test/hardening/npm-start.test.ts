@@ -1,6 +1,6 @@
 // `npm start` as a process manager runs it: from the build, stopped by SIGTERM to npm's process, with nothing left behind.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -85,10 +85,9 @@ describe('hardening/npm start', function () {
   this.timeout(120_000);
   let dataDir: string;
 
+  // The build it starts is of the sources as they are now: test/support/build.ts makes it before the tests run.
   before(function () {
     if (process.platform !== 'linux') this.skip();
-    // `npm install` builds through prepare; building again here tests the sources as they are now.
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'pipe' });
   });
   beforeEach(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'adhocracy-npm-start-'));

@@ -5,6 +5,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { seedPools } from '../../bench/seed.ts';
+import { buildDist } from '../support/build.ts';
 import { freePort, removeDataDir, startServer, type ServerProcess } from './server-process.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -93,6 +94,7 @@ async function measure(dataDir: string, phase: Phase, clients: number, seconds: 
 }
 
 async function main(): Promise<void> {
+  buildDist();
   const children = argument('children', 5000);
   const clients = argument('clients', 8);
   const seconds = argument('seconds', 10);

@@ -1,6 +1,6 @@
 // Runs docs/testing.md as a frontend would: a project of its own installs this package, gets the files the doc shows, and runs the doc's commands.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -36,14 +36,12 @@ async function runShell(script: string, cwd: string): Promise<string> {
   return output;
 }
 
+// The doc installs the package as a frontend does, which runs the build in dist/: test/support/build.ts
+// builds the sources as they are now before the tests run.
 describe('docs/testing.md', function () {
   this.timeout(180_000);
   let directory: string;
 
-  before(function () {
-    // The doc installs the package as a frontend does, which runs the build in dist/: build the sources as they are now.
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'pipe' });
-  });
   beforeEach(async () => {
     directory = await mkdtemp(path.join(os.tmpdir(), 'testing-doc-'));
   });

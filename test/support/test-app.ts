@@ -9,6 +9,7 @@ import { createManualClock } from '../../src/clock.ts';
 import { readConfig, type Config } from '../../src/config.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
 import type { PouchLocation } from '../../src/storage/pouchdb.ts';
+import { sharedHashProcesses } from './hash-processes.ts';
 
 export interface TestApp {
   app: App;
@@ -49,7 +50,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       : options.directory
         ? { adapter: 'leveldb', directory: options.directory }
         : { adapter: 'memory', name: `test-${randomUUID()}` });
-  const app = await createApp({ config, clock, log: options.log ?? silentLogger, database });
+  const app = await createApp({ config, clock, log: options.log ?? silentLogger, database, hashProcesses: sharedHashProcesses });
   const close = async () => {
     await app.close();
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
