@@ -158,6 +158,9 @@ describe('live/resume', () => {
     live = await start({ env: { PUBLIC_URL: publicUrl, WS_MAX_BUFFERED_BYTES: '65536', BATCH_MAX_REQUESTS: '100' } });
     await createPool(live, '/', 'p');
     const slow = await subscribed(live, '/p/');
+    // A consumer that keeps up tells when the server has sent everything: events leave after the writes
+    // that cause them, and the slow one must stay paused until then, however fast the writes were.
+    const probe = await subscribed(live, '/p/');
     const socket = (slow.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     socket.pause();
     for (let round = 0; round < 12; round++) {
@@ -167,6 +170,9 @@ describe('live/resume', () => {
         body: { content_type: ids.basicPool, data: { [ids.name]: { name: `r${round}-${index}` } } },
       }));
       await live.t.http.post('/batch').set('X-User-Token', live.adminToken).send(batch).expect(200);
+    }
+    while (!JSON.stringify(await probe.next()).includes('/p/r11-99/')) {
+      // The probe reads on until the event of the last child created.
     }
     socket.resume();
     const { code } = await slow.closed;
