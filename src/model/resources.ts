@@ -173,11 +173,11 @@ export function createResourceService(deps: {
     }
   }
 
-  /** Stages a new resource (an item with its first version and services); answers it and the first version. */
   /**
-   * `nameCheckedByCommit`: a transaction of its own learns that a chosen name is taken from its commit,
-   * which refuses to insert a path twice anyway, and is spared a read; a batch looks first, so that the
-   * subrequest that names a taken child is the one refused.
+   * Stages a new resource (an item with its first version and services); answers it and the first
+   * version. With `nameCheckedByCommit`, a transaction of its own learns that a chosen name is taken from
+   * its commit, which refuses to insert a path twice anyway, and is spared a read; a batch looks first,
+   * so that the subrequest that names a taken child is the one refused.
    */
   async function stageCreate(request: CreateRequest, st: Staging, nameCheckedByCommit = false): Promise<{ record: ResourceRecord; firstVersion?: string }> {
     const { pool, type, principal, client } = request;
